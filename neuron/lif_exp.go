@@ -1,0 +1,268 @@
+package neuron
+
+import (
+	"math"
+
+	"snn/sim"
+)
+
+// Receptors of LIFExp.
+const (
+	Excitatory = 0
+	Inhibitory = 1
+)
+
+// LIFExp is a population of leaky integrate-and-fire neurons with exponentially decaying
+// current synapses (NEST's iaf_psc_exp, Brian2's CUBA model):
+//
+//	tau_m dV/dt = -(V - EL) + Bias + Ie + Ii
+//	tau_e dIe/dt = -Ie,  tau_i dIi/dt = -Ii
+//
+// currents in mV (R*I). An excitatory input of weight w >= 0 makes Ie jump by w, an
+// inhibitory one of w <= 0 makes Ii jump by w. During the refractory period V is held at
+// VReset while the currents go on decaying and receiving input.
+//
+// Between events the solution is closed form. With u = V - V_inf,
+//
+//	u(t) = am e^{-(t-t0)/tau_m} + ke be e^{-(t-t0)/tau_e} + ki bi e^{-(t-t0)/tau_i}
+//	Ie(t) = be e^{-(t-t0)/tau_e},  Ii(t) = bi e^{-(t-t0)/tau_i}
+//
+// with ke = tau_e/(tau_e - tau_m) and ki = tau_i/(tau_i - tau_m). The scaled coefficients
+// (am, be, bi) are constant between inputs; an input changes them by w times factors
+// shared by every target of the presynaptic spike, so the hot path has no exp.
+//
+// Threshold crossings: every neuron keeps in the heap a lower bound on the time of its
+// next crossing (ms), or the crossing itself. The bounds come from comparison: if C bounds
+// Ie + Ii from above on a window [t, t+W], then there u(t+s) <= C + (u0 - C) e^{-s/tau_m},
+// which reaches threshold only after sigma(C, u0) = tau_m ln((C - u0)/(C - th)).
+//   - When a bound reaches the head of the heap (Step), the state is evaluated and the
+//     new bound is sigma(Ie, u) (Ie only decays and Ii <= 0). Only when that bound is
+//     within a millisecond is the exact first crossing searched, with the safeguarded root
+//     finder of crossing.go. For the inputs that follow, the neuron keeps
+//     C = Ie + Ii e^{-W/tau_i}, valid over a window W a little beyond the bound.
+//     (Tightening the Step bound with the inhibition left at S, the fixed point
+//     S = sigma(C(S)), saved under 5 % of the steps of the cuba example and cost more
+//     than it saved.)
+//   - An excitatory input of w raises that C by w (Ie + Ii can grow by at most w), and
+//     the new bound min(sigma(C, u), window end), with the logarithm replaced by the Pade
+//     lower bound ln(1+y) >= 2y/(2+y), costs two divisions and no exp; the key is lowered
+//     only if the bound is earlier, which is rare when the neuron is far from threshold.
+//   - An inhibitory input only delays the crossing: C and the key stay valid bounds.
+type LIFExp struct {
+	p          Params
+	vInf       float64
+	th, ur     float64 // threshold and reset relative to vInf
+	rm, re, ri float64 // 1/tau, 1/ms
+	ke, ki     float64
+	t0         sim.Time
+	s          []expState
+	h          crossings
+}
+
+// expState is the hot state of one LIFExp neuron, kept together for locality.
+type expState struct {
+	am, be, bi float64
+	c, wEnd    float64 // bound on Ie + Ii until wEnd (ms)
+	refEnd     sim.Time
+	exact      bool // the key is the crossing itself
+}
+
+const (
+	// searchBelow: a bound closer than this (ms) triggers the exact search.
+	searchBelow = 1.0
+	// searchSpan: how far (ms) past the bound the exact search looks.
+	searchSpan = 2.0
+	// windowFactor: the window of a bound's C, in units of the bound.
+	windowFactor = 1.2
+)
+
+// NewLIFExp returns a population of len(v0) neurons starting at potentials v0 (mV), with
+// no synaptic current, at time 0.
+func NewLIFExp(p Params, v0 []float64) (*LIFExp, error) {
+	if err := p.check(true); err != nil {
+		return nil, err
+	}
+	n := len(v0)
+	if err := checkInit(n, v0, p); err != nil {
+		return nil, err
+	}
+	l := &LIFExp{p: p, vInf: p.VInf(),
+		rm: 1 / p.TauM, re: 1 / p.TauE, ri: 1 / p.TauI,
+		ke: p.TauE / (p.TauE - p.TauM), ki: p.TauI / (p.TauI - p.TauM),
+		s: make([]expState, n), h: newCrossings(n)}
+	l.th, l.ur = p.VTh-l.vInf, p.VReset-l.vInf
+	for i, v := range v0 {
+		l.s[i].am = v - l.vInf
+		l.h.set(int32(i), 0) // every neuron is examined at t = 0
+	}
+	return l, nil
+}
+
+// Size returns the number of neurons.
+func (l *LIFExp) Size() int { return len(l.s) }
+
+// Next returns the tick of the earliest pending crossing or bound.
+func (l *LIFExp) Next() sim.Time { _, k := l.h.top(); return sim.CeilMs(k) }
+
+// V returns the membrane potential of neuron i at t (mV); t must not be earlier than the
+// last input to neuron i.
+func (l *LIFExp) V(i int, t sim.Time) float64 {
+	s := &l.s[i]
+	if t < s.refEnd {
+		return l.p.VReset
+	}
+	x := (t - l.t0).Ms()
+	return l.vInf + s.am*math.Exp(-x*l.rm) + l.ke*s.be*math.Exp(-x*l.re) + l.ki*s.bi*math.Exp(-x*l.ri)
+}
+
+// Currents returns the excitatory and inhibitory currents of neuron i at t (mV).
+func (l *LIFExp) Currents(i int, t sim.Time) (ie, ii float64) {
+	x := (t - l.t0).Ms()
+	return l.s[i].be * math.Exp(-x*l.re), l.s[i].bi * math.Exp(-x*l.ri)
+}
+
+func (l *LIFExp) rebase(t sim.Time) {
+	x := (t - l.t0).Ms()
+	if x*math.Max(l.rm, math.Max(l.re, l.ri)) < rebaseAfter {
+		return
+	}
+	fm, fe, fi := math.Exp(-x*l.rm), math.Exp(-x*l.re), math.Exp(-x*l.ri)
+	for i := range l.s {
+		s := &l.s[i]
+		s.am *= fm
+		s.be *= fe
+		s.bi *= fi
+	}
+	l.t0 = t
+}
+
+// sigma is the time (ms) the comparison trajectory with constant drive c takes from u0 to
+// threshold, or +Inf if it never gets there.
+func (l *LIFExp) sigma(c, u0 float64) float64 {
+	if c <= l.th {
+		return never
+	}
+	return l.p.TauM * math.Log((c-u0)/(c-l.th))
+}
+
+// Step fires the neuron at the head of the heap if its key is its crossing; otherwise it
+// evaluates the neuron and replaces the key by a tighter bound or by the crossing.
+func (l *LIFExp) Step(t sim.Time, spike sim.SpikeFunc) {
+	l.rebase(t)
+	i, _ := l.h.top()
+	s := &l.s[i]
+	if s.exact {
+		l.fire(i, t, spike)
+		return
+	}
+	now := t.Ms()
+	x := (t - l.t0).Ms()
+	f := expSum{c0: -l.th,
+		c: [3]float64{s.am * math.Exp(-x*l.rm), l.ke * s.be * math.Exp(-x*l.re), l.ki * s.bi * math.Exp(-x*l.ri)},
+		r: [3]float64{l.rm, l.re, l.ri}}
+	u0 := f.c[0] + f.c[1] + f.c[2]
+	if u0 >= l.th {
+		s.exact = true
+		l.h.set(i, now)
+		return
+	}
+	if f.never() {
+		l.h.set(i, never)
+		return
+	}
+	ie, ii := f.c[1]/l.ke, f.c[2]/l.ki
+	lb := l.sigma(ie, u0)
+	key, exact := now+lb, false
+	if lb < searchBelow {
+		if r, ok := f.firstRoot(lb, lb+searchSpan); ok {
+			key, exact, lb = now+r, true, r
+		} else {
+			key = now + lb + searchSpan
+			lb += searchSpan
+		}
+	}
+	// The window for the bounds of later excitatory inputs.
+	if lb == never {
+		s.c, s.wEnd = ie, never
+	} else {
+		win := windowFactor * lb
+		s.c, s.wEnd = ie+ii*math.Exp(-win*l.ri), now+win
+	}
+	s.exact = exact
+	l.h.set(i, key)
+}
+
+func (l *LIFExp) fire(i int32, t sim.Time, spike sim.SpikeFunc) {
+	spike(i, t)
+	s := &l.s[i]
+	r := t + l.p.TRef
+	s.refEnd = r
+	x := (r - l.t0).Ms()
+	// Choose am so that V(r) = VReset given the currents then.
+	s.am = (l.ur - l.ke*s.be*math.Exp(-x*l.re) - l.ki*s.bi*math.Exp(-x*l.ri)) * math.Exp(x*l.rm)
+	s.exact = false
+	l.h.set(i, r.Ms())
+}
+
+// Deliver applies one batch of inputs at time t on receptor Excitatory (weights >= 0) or
+// Inhibitory (weights <= 0): weights[k], or w when weights is nil, to neuron targets[k].
+func (l *LIFExp) Deliver(t sim.Time, receptor int, targets []uint32, weights []float64, w float64, _ sim.SpikeFunc) {
+	l.rebase(t)
+	x := (t - l.t0).Ms()
+	now := t.Ms()
+	gm, ge, gi := math.Exp(-x*l.rm), math.Exp(-x*l.re), math.Exp(-x*l.ri)
+	fm := 1 / gm
+	if receptor != Excitatory {
+		fi := 1 / gi
+		for n, j := range targets {
+			if weights != nil {
+				w = weights[n]
+			}
+			s := &l.s[j]
+			db := w * fi
+			s.bi += db
+			if r := s.refEnd; t < r {
+				// Keep V(r) = VReset: the new current's share of u at r goes into am.
+				s.am -= l.ki * db * math.Exp(-(r-l.t0).Ms()*(l.ri-l.rm))
+				continue
+			}
+			s.am -= l.ki * w * fm
+			s.exact = false // inhibition only delays the crossing: the key stays a bound
+		}
+		return
+	}
+	fe := 1 / ge
+	tauM := l.p.TauM
+	for n, j := range targets {
+		if weights != nil {
+			w = weights[n]
+		}
+		s := &l.s[j]
+		db := w * fe
+		s.be += db
+		if r := s.refEnd; t < r {
+			s.am -= l.ke * db * math.Exp(-(r-l.t0).Ms()*(l.re-l.rm))
+			continue
+		}
+		s.am -= l.ke * w * fm
+		s.exact = false
+		s.c += w
+		u := s.am*gm + l.ke*s.be*ge + l.ki*s.bi*gi
+		gap := l.th - u
+		switch {
+		case gap <= 0:
+			l.h.lower(int32(j), now)
+		case s.c > l.th:
+			// sigma(C, u) = tau_m ln(1+y), y = gap/(C - th). The Pade lower bound
+			// ln(1+y) >= 2y/(2+y) settles most inputs without a logarithm.
+			y := gap / (s.c - l.th)
+			key := l.h.key(int32(j))
+			if now+tauM*2*y/(2+y) >= key {
+				continue
+			}
+			if lb := math.Min(now+tauM*math.Log1p(y), s.wEnd); lb < key {
+				l.h.set(int32(j), lb)
+			}
+		}
+	}
+}

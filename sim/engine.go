@@ -1,0 +1,237 @@
+package sim
+
+import "fmt"
+
+// SpikeFunc is how a population reports that its neuron fired at time t. The engine gives
+// each population its own SpikeFunc; it records the spike and schedules its deliveries.
+type SpikeFunc func(neuron int32, t Time)
+
+// Neurons is a population whose neurons fire by their own dynamics.
+//
+// A population keeps, for every neuron, a lower bound on the time of its next threshold
+// crossing (Never if it cannot cross without further input), and reports the smallest.
+// The engine calls Step when that time is the earliest event of the whole network; Step
+// then either fires the neuron or replaces the bound by a tighter one. Synaptic input
+// reaches a population through the projections that target it, not through the engine.
+type Neurons interface {
+	Size() int
+	// Next returns the earliest pending bound or crossing of the population, or Never.
+	// Ties between neurons of one population are broken by the lower neuron index.
+	Next() Time
+	// Step handles the population's pending event at t, which equals Next().
+	Step(t Time, spike SpikeFunc)
+}
+
+// Source is a population of input units (Poisson processes, spike generators) whose
+// spikes are drawn or listed, not integrated. A source has at most one pending emission,
+// kept in the engine's queue as a KindSource event.
+type Source interface {
+	Size() int
+	// Start returns the time of the first emission, or Never.
+	Start() Time
+	// Emit is called at the pending emission time t. It returns the unit that spikes and
+	// the time of the following emission (at or after t), or Never.
+	Emit(t Time) (unit int32, next Time)
+}
+
+// Projection delivers the spikes of one population to another. Each presynaptic row is
+// sorted by delay, and the synapses of a row that share a delay form a delay group,
+// delivered as one batch by one queue entry.
+type Projection interface {
+	// First returns the delay of the first delay group of pre's row; ok is false when
+	// pre has no synapse in this projection.
+	First(pre int32) (delay Time, ok bool)
+	// Deliver delivers the delay group at offset off of pre's row at time t, calling
+	// spike for every target neuron the input makes fire at once. It returns the number
+	// of synapses delivered and the offset and delay (from the presynaptic spike) of the
+	// next group of the row, or next < 0 when the row is done.
+	Deliver(t Time, pre, off int32, spike SpikeFunc) (n int, next int32, delay Time)
+}
+
+// Observer sees every spike of every population (neurons and sources) in event order.
+type Observer interface {
+	Spike(t Time, group int32, unit int32)
+}
+
+// Stats counts what an engine has done so far.
+type Stats struct {
+	Spikes         uint64 // spikes of neuron populations
+	SourceSpikes   uint64 // spikes of input sources
+	SynapticEvents uint64 // synapses delivered (one per synapse per presynaptic spike)
+	Deliveries     uint64 // delivery batches (queue entries of KindDeliver)
+	Steps          uint64 // population steps (crossings fired and bounds refined)
+}
+
+type group struct {
+	name    string
+	size    int
+	neurons Neurons
+	source  Source
+	out     []int32
+	spike   SpikeFunc
+}
+
+type projection struct {
+	p        Projection
+	from, to int32
+}
+
+// Engine is the deterministic event loop: it owns the clock and the queue and moves
+// spikes between populations through projections. It performs no IO. A run is a pure
+// function of the populations, projections and sources it is given and of the order in
+// which they were added.
+type Engine struct {
+	now    Time
+	groups []group
+	dyn    []int32 // indices of the neuron populations, in the order added
+	projs  []projection
+	q      *queue
+	seq    uint64
+	obs    []Observer
+	stats  Stats
+}
+
+// NewEngine returns an engine at time 0 with no populations.
+func NewEngine() *Engine { return &Engine{q: newQueue()} }
+
+// Now returns the engine's clock: the time up to which Run has advanced.
+func (e *Engine) Now() Time { return e.now }
+
+// Stats returns the counters of the run so far.
+func (e *Engine) Stats() Stats { return e.stats }
+
+// Pending returns the number of queued events.
+func (e *Engine) Pending() int { return e.q.len() }
+
+// Group returns the name and size of population g.
+func (e *Engine) Group(g int32) (name string, size int) {
+	return e.groups[g].name, e.groups[g].size
+}
+
+// Groups returns the number of populations, neurons and sources alike.
+func (e *Engine) Groups() int { return len(e.groups) }
+
+// IsSource reports whether population g is an input source.
+func (e *Engine) IsSource(g int32) bool { return e.groups[g].source != nil }
+
+// AddNeurons adds a neuron population and returns its index.
+func (e *Engine) AddNeurons(name string, n Neurons) int32 {
+	g := int32(len(e.groups))
+	e.groups = append(e.groups, group{name: name, size: n.Size(), neurons: n})
+	e.groups[g].spike = func(i int32, t Time) { e.fire(g, i, t) }
+	e.dyn = append(e.dyn, g)
+	return g
+}
+
+// AddSource adds an input source and schedules its first emission.
+func (e *Engine) AddSource(name string, s Source) int32 {
+	g := int32(len(e.groups))
+	e.groups = append(e.groups, group{name: name, size: s.Size(), source: s})
+	if t := s.Start(); t != Never {
+		e.push(Event{T: t, Kind: KindSource, Ref: g})
+	}
+	return g
+}
+
+// Connect adds a projection from population from to neuron population to and returns its
+// index. The projection must already target to's neurons; the engine only routes spikes.
+func (e *Engine) Connect(from, to int32, p Projection) int32 {
+	if e.groups[to].neurons == nil {
+		panic(fmt.Sprintf("sim: projection target %q is not a neuron population", e.groups[to].name))
+	}
+	k := int32(len(e.projs))
+	e.projs = append(e.projs, projection{p: p, from: from, to: to})
+	e.groups[from].out = append(e.groups[from].out, k)
+	return k
+}
+
+// Observe adds an observer of spikes.
+func (e *Engine) Observe(o Observer) { e.obs = append(e.obs, o) }
+
+func (e *Engine) push(ev Event) {
+	ev.Seq = e.seq
+	e.seq++
+	e.q.push(ev)
+}
+
+// fire records a spike of unit i of population g at t and schedules its deliveries.
+func (e *Engine) fire(g, i int32, t Time) {
+	if e.groups[g].source != nil {
+		e.stats.SourceSpikes++
+	} else {
+		e.stats.Spikes++
+	}
+	for _, o := range e.obs {
+		o.Spike(t, g, i)
+	}
+	for _, k := range e.groups[g].out {
+		if d, ok := e.projs[k].p.First(i); ok {
+			e.push(Event{T: t + d, Origin: t, Kind: KindDeliver, Ref: k, Pre: i})
+		}
+	}
+}
+
+// Run processes, in the total order of events, every event earlier than until, then sets
+// the clock to until. Events at until or later stay pending, so Run(a) followed by Run(b)
+// gives exactly the same spikes as Run(b).
+//
+// Each iteration takes the earliest of the queue's head and the populations' pending
+// crossings; at equal times crossings come first (KindFire), and among populations the
+// one added first.
+func (e *Engine) Run(until Time) {
+	if until < e.now {
+		panic(fmt.Sprintf("sim: Run(%v) is before the clock %v", until, e.now))
+	}
+	for {
+		bt, bg := Never, int32(-1)
+		for _, g := range e.dyn {
+			if t := e.groups[g].neurons.Next(); t < bt {
+				bt, bg = t, g
+			}
+		}
+		head, ok := e.q.peek()
+		qt := Never
+		if ok {
+			qt = head.T
+		}
+		if bt <= qt && bt != Never {
+			if bt >= until {
+				break
+			}
+			if bt < e.now {
+				panic(fmt.Sprintf("sim: population %q steps at %v, before the clock %v", e.groups[bg].name, bt, e.now))
+			}
+			e.now = bt
+			e.stats.Steps++
+			g := &e.groups[bg]
+			g.neurons.Step(bt, g.spike)
+			continue
+		}
+		if !ok || qt >= until {
+			break
+		}
+		e.q.pop()
+		e.now = qt
+		switch head.Kind {
+		case KindSource:
+			g := head.Ref
+			unit, next := e.groups[g].source.Emit(qt)
+			if next != Never {
+				if next < qt {
+					panic(fmt.Sprintf("sim: source %q schedules %v, before %v", e.groups[g].name, next, qt))
+				}
+				e.push(Event{T: next, Kind: KindSource, Ref: g})
+			}
+			e.fire(g, unit, qt)
+		case KindDeliver:
+			pr := &e.projs[head.Ref]
+			n, next, d := pr.p.Deliver(qt, head.Pre, head.Off, e.groups[pr.to].spike)
+			e.stats.SynapticEvents += uint64(n)
+			e.stats.Deliveries++
+			if next >= 0 {
+				e.push(Event{T: head.Origin + d, Origin: head.Origin, Kind: KindDeliver, Ref: head.Ref, Pre: head.Pre, Off: next})
+			}
+		}
+	}
+	e.now = until
+}

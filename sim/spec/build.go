@@ -1,0 +1,720 @@
+package spec
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+
+	"snn/neuron"
+	"snn/sim"
+	"snn/synapse"
+)
+
+// Network is a spec turned into a runnable engine.
+type Network struct {
+	Name     string
+	Seed     uint64
+	Duration sim.Time
+	Engine   *sim.Engine
+	Groups   []Group // indexed like the engine's populations
+	Synapses int64
+	// EstimatedBytes is the memory estimate checked before building.
+	EstimatedBytes int64
+}
+
+// Group describes one population of the engine.
+type Group struct {
+	Name   string
+	Size   int
+	Model  string
+	Input  bool // a source, not neurons
+	Record bool // its spikes are recorded
+	// V samples a neuron's membrane potential (neuron populations only).
+	V func(i int, t sim.Time) float64
+}
+
+// Options override parts of a spec and bound what may be built.
+type Options struct {
+	Seed        *uint64  // replaces the spec's seed
+	Duration    sim.Time // replaces the spec's duration when positive
+	MemoryLimit int64    // refuse networks estimated larger (bytes); 0: no limit
+}
+
+// Bytes a network costs beyond its synapses: per neuron (state, heap entry and position)
+// and per presynaptic row (one int64). Measured sizes of the structs in package neuron.
+const (
+	bytesPerNeuron = 80
+	bytesPerRow    = 8
+)
+
+type checker struct{ errs []string }
+
+func (c *checker) add(path string, value any, format string, args ...any) {
+	v := ""
+	switch x := value.(type) {
+	case nil:
+	case string:
+		v = " = " + strconv.Quote(x)
+	case Quantity:
+		v = " = " + strconv.Quote(x.Text)
+	default:
+		v = fmt.Sprintf(" = %v", x)
+	}
+	c.errs = append(c.errs, path+v+": "+fmt.Sprintf(format, args...))
+}
+
+// quantity reads a quantity of one of the dimensions dims; a missing optional quantity
+// gives def (ok false when required and missing or wrong).
+func (c *checker) quantity(path string, q Quantity, required bool, def float64, dims ...Dim) (float64, Dim, bool) {
+	if !q.Set {
+		if required {
+			c.add(path, nil, "missing; expected a %s such as %s", dims[0], dimInfo[dims[0]].example)
+			return 0, 0, false
+		}
+		return def, dims[0], true
+	}
+	v, d, err := ParseQuantity(q.Text, dims...)
+	if err != nil {
+		c.add(path, q, "%v", err)
+		return 0, 0, false
+	}
+	return v, d, true
+}
+
+// dist reads a value that is a quantity or a distribution table:
+//
+//	"1 mV" | { uniform = ["0 mV", "1 mV"] } | { normal = { mean = "1 mV", sd = "0.1 mV", min = "0 mV", max = "2 mV" } }
+//
+// conv converts a value of dimension d to the base unit wanted.
+func (c *checker) dist(path string, raw any, dims []Dim, conv func(float64, Dim) float64) (sim.Dist, bool) {
+	one := func(p string, x any) (float64, bool) {
+		s, ok := x.(string)
+		if !ok {
+			c.add(p, x, "expected a quantity with its unit, such as %s", dimInfo[dims[0]].example)
+			return 0, false
+		}
+		v, d, err := ParseQuantity(s, dims...)
+		if err != nil {
+			c.add(p, s, "%v", err)
+			return 0, false
+		}
+		return conv(v, d), true
+	}
+	switch x := raw.(type) {
+	case string:
+		v, ok := one(path, x)
+		return sim.Fixed(v), ok
+	case map[string]any:
+		if len(x) != 1 {
+			c.add(path, nil, "expected one of uniform = [lo, hi] or normal = { mean, sd, min, max }")
+			return sim.Dist{}, false
+		}
+		if u, ok := x["uniform"]; ok {
+			l, ok := u.([]any)
+			if !ok || len(l) != 2 {
+				c.add(path+".uniform", nil, "expected two quantities [lo, hi]")
+				return sim.Dist{}, false
+			}
+			lo, ok1 := one(path+".uniform[0]", l[0])
+			hi, ok2 := one(path+".uniform[1]", l[1])
+			d := sim.Dist{Kind: sim.Uniform, A: lo, B: hi}
+			if ok1 && ok2 && hi < lo {
+				c.add(path+".uniform", nil, "upper bound below lower bound")
+				return d, false
+			}
+			return d, ok1 && ok2
+		}
+		if n, ok := x["normal"]; ok {
+			m, ok := n.(map[string]any)
+			if !ok {
+				c.add(path+".normal", nil, "expected a table { mean, sd, min, max }")
+				return sim.Dist{}, false
+			}
+			d := sim.Dist{Kind: sim.Normal, Lo: math.Inf(-1), Hi: math.Inf(1)}
+			good := true
+			for k, v := range m {
+				f, ok := one(path+".normal."+k, v)
+				good = good && ok
+				switch k {
+				case "mean":
+					d.A = f
+				case "sd":
+					d.B = f
+				case "min":
+					d.Lo = f
+				case "max":
+					d.Hi = f
+				default:
+					c.add(path+".normal."+k, nil, "unknown key; expected mean, sd, min or max")
+					good = false
+				}
+			}
+			if _, ok := m["mean"]; !ok {
+				c.add(path+".normal.mean", nil, "missing")
+				good = false
+			}
+			if _, ok := m["sd"]; !ok {
+				c.add(path+".normal.sd", nil, "missing")
+				good = false
+			}
+			if good {
+				if err := d.Check(); err != nil {
+					c.add(path+".normal", nil, "%v", err)
+					good = false
+				}
+			}
+			return d, good
+		}
+		for k := range x {
+			c.add(path+"."+k, nil, "unknown distribution; expected uniform or normal")
+		}
+		return sim.Dist{}, false
+	case nil:
+		c.add(path, nil, "missing; expected a %s such as %s", dims[0], dimInfo[dims[0]].example)
+	default:
+		c.add(path, x, "expected a quantity with its unit, such as %s, or a distribution table", dimInfo[dims[0]].example)
+	}
+	return sim.Dist{}, false
+}
+
+func same(v float64, _ Dim) float64 { return v }
+
+type popPlan struct {
+	name   string
+	model  string
+	size   int
+	params neuron.Params
+	vinit  sim.Dist
+	cm     float64 // pF, 0 if not given
+}
+
+type inputPlan struct {
+	name   string
+	model  string
+	size   int
+	rates  []neuron.RateSegment
+	spikes []neuron.Spike
+}
+
+type projPlan struct {
+	name     string
+	from, to string
+	cfg      synapse.Config
+	perSyn   int64 // bytes per synapse
+	expected float64
+}
+
+// Build validates s completely (reporting every problem found, each with its key path,
+// value and what was expected) and, only if it is valid and fits in opt.MemoryLimit,
+// builds the network.
+func Build(s *Spec, opt Options) (*Network, error) {
+	c := &checker{}
+	net := &Network{Name: s.Name, Seed: 1}
+	if s.Seed != nil {
+		if *s.Seed < 0 {
+			c.add("seed", *s.Seed, "must not be negative")
+		}
+		net.Seed = uint64(*s.Seed)
+	}
+	if opt.Seed != nil {
+		net.Seed = *opt.Seed
+	}
+	if opt.Duration > 0 {
+		net.Duration = opt.Duration
+	} else if d, _, ok := c.quantity("duration", s.Duration, true, 0, Time); ok {
+		if !(d > 0) {
+			c.add("duration", s.Duration, "must be positive")
+		}
+		net.Duration = sim.FromMs(d)
+	}
+
+	// Populations and inputs, in name order so that a run does not depend on map order.
+	names := map[string]string{} // name -> "populations" or "inputs"
+	var pops []popPlan
+	for _, name := range sortedKeys(s.Populations) {
+		names[name] = "populations"
+		if p, ok := c.population("populations."+name, name, s.Populations[name]); ok {
+			pops = append(pops, p)
+		}
+	}
+	var inputs []inputPlan
+	for _, name := range sortedKeys(s.Inputs) {
+		if _, dup := names[name]; dup {
+			c.add("inputs."+name, nil, "name already used by a population")
+			continue
+		}
+		names[name] = "inputs"
+		if in, ok := c.input("inputs."+name, s.Inputs[name]); ok {
+			in.name = name
+			inputs = append(inputs, in)
+		}
+	}
+	if len(s.Populations) == 0 {
+		c.add("populations", nil, "missing; a network needs at least one neuron population")
+	}
+	popByName := map[string]*popPlan{}
+	for k := range pops {
+		popByName[pops[k].name] = &pops[k]
+	}
+	sizeOf := func(n string) int {
+		if p, ok := popByName[n]; ok {
+			return p.size
+		}
+		for _, in := range inputs {
+			if in.name == n {
+				return in.size
+			}
+		}
+		return -1
+	}
+
+	var projs []projPlan
+	seen := map[string]int{}
+	for k, pr := range s.Projections {
+		path := fmt.Sprintf("projections[%d]", k)
+		p, ok := c.projection(path, pr, names, popByName, sizeOf)
+		if !ok {
+			continue
+		}
+		if j, dup := seen[p.name]; dup {
+			c.add(path+".name", p.name, "already the name of projections[%d]; give each projection between the same populations its own name", j)
+			continue
+		}
+		seen[p.name] = k
+		projs = append(projs, p)
+	}
+
+	record := map[string]bool{}
+	if s.Record.Spikes == nil {
+		for _, p := range pops {
+			record[p.name] = true
+		}
+	}
+	for k, n := range s.Record.Spikes {
+		if _, ok := names[n]; !ok {
+			c.add(fmt.Sprintf("record.spikes[%d]", k), n, "unknown population; expected one of %v", sortedKeys(names))
+		}
+		record[n] = true
+	}
+	if len(c.errs) > 0 {
+		return nil, &Errors{List: c.errs}
+	}
+
+	// Memory, before anything is allocated.
+	var syn float64
+	est := float64(0)
+	for _, p := range pops {
+		est += float64(p.size) * bytesPerNeuron
+	}
+	for _, p := range projs {
+		syn += p.expected
+		est += p.expected*float64(p.perSyn) + float64(sizeOf(p.from)+1)*bytesPerRow
+	}
+	net.EstimatedBytes = int64(est)
+	if opt.MemoryLimit > 0 && est > float64(opt.MemoryLimit) {
+		return nil, &Errors{List: []string{fmt.Sprintf(
+			"network too large: an estimated %s (%.3g synapses, %d neurons) exceeds the %s of memory available; reduce sizes or connection probabilities",
+			FormatBytes(int64(est)), syn, totalNeurons(pops), FormatBytes(opt.MemoryLimit))}}
+	}
+	return net, net.build(pops, inputs, projs, record)
+}
+
+func totalNeurons(pops []popPlan) int {
+	n := 0
+	for _, p := range pops {
+		n += p.size
+	}
+	return n
+}
+
+// FormatBytes writes a byte count with a binary prefix.
+func FormatBytes(b int64) string {
+	f := float64(b)
+	for _, u := range []string{"B", "KiB", "MiB", "GiB", "TiB"} {
+		if f < 1024 || u == "TiB" {
+			if u == "B" {
+				return fmt.Sprintf("%d B", b)
+			}
+			return fmt.Sprintf("%.1f %s", f, u)
+		}
+		f /= 1024
+	}
+	return ""
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func (c *checker) population(path, name string, p Population) (popPlan, bool) {
+	pl := popPlan{name: name, model: p.Model, size: p.Size}
+	n0 := len(c.errs)
+	currents := false
+	switch p.Model {
+	case "lif_exp":
+		currents = true
+	case "lif_delta":
+	case "":
+		c.add(path+".model", nil, "missing; expected lif_exp or lif_delta")
+	default:
+		c.add(path+".model", p.Model, "unknown model; expected lif_exp or lif_delta")
+	}
+	if p.Size <= 0 {
+		c.add(path+".size", p.Size, "must be a positive number of neurons")
+	}
+	pp := &pl.params
+	pos := func(key string, q Quantity) float64 {
+		v, _, ok := c.quantity(path+"."+key, q, true, 0, Time)
+		if ok && !(v > 0) {
+			c.add(path+"."+key, q, "time constant must be positive")
+		}
+		return v
+	}
+	pp.TauM = pos("tau_m", p.TauM)
+	pp.EL, _, _ = c.quantity(path+".e_l", p.EL, true, 0, Voltage)
+	vth, _, okT := c.quantity(path+".v_th", p.VTh, true, 0, Voltage)
+	vr, _, okR := c.quantity(path+".v_reset", p.VReset, true, 0, Voltage)
+	pp.VTh, pp.VReset = vth, vr
+	if okT && okR && !(vr < vth) {
+		c.add(path+".v_reset", p.VReset, "must be below v_th = %q", p.VTh.Text)
+	}
+	if tr, _, ok := c.quantity(path+".t_ref", p.TRef, false, 0, Time); ok {
+		if tr < 0 {
+			c.add(path+".t_ref", p.TRef, "must not be negative")
+		}
+		pp.TRef = sim.FromMs(tr)
+	}
+	if currents {
+		pp.TauE = pos("tau_e", p.TauE)
+		pp.TauI = pos("tau_i", p.TauI)
+		for _, x := range []struct {
+			key string
+			v   float64
+		}{{"tau_e", pp.TauE}, {"tau_i", pp.TauI}} {
+			if x.v > 0 && pp.TauM > 0 && math.Abs(x.v-pp.TauM) <= 1e-9*pp.TauM {
+				c.add(path+"."+x.key, nil, "equals tau_m; the exact solution needs a synaptic time constant different from the membrane's")
+			}
+		}
+	} else {
+		for _, x := range []struct {
+			key string
+			q   Quantity
+		}{{"tau_e", p.TauE}, {"tau_i", p.TauI}} {
+			if x.q.Set {
+				c.add(path+"."+x.key, x.q, "not a parameter of model %s (voltage-jump synapses have no time constant)", p.Model)
+			}
+		}
+	}
+	if p.CM.Set {
+		if v, _, ok := c.quantity(path+".c_m", p.CM, true, 0, Capacitance); ok {
+			if !(v > 0) {
+				c.add(path+".c_m", p.CM, "capacitance must be positive")
+			}
+			pl.cm = v
+		}
+	}
+	if p.IBias.Set {
+		v, d, ok := c.quantity(path+".i_bias", p.IBias, true, 0, Current, Voltage)
+		switch {
+		case !ok:
+		case d == Current && pl.cm <= 0:
+			c.add(path+".i_bias", p.IBias, "a current needs the population's c_m to convert it; give c_m, or the bias as the voltage R*I it causes")
+		case d == Current:
+			pp.Bias = v * pp.TauM / pl.cm // pA * ms / pF = mV
+		default:
+			pp.Bias = v
+		}
+	}
+	if p.VInit == nil {
+		pl.vinit = sim.Fixed(pp.EL)
+	} else {
+		pl.vinit, _ = c.dist(path+".v_init", p.VInit, []Dim{Voltage}, same)
+	}
+	return pl, len(c.errs) == n0
+}
+
+func (c *checker) input(path string, in Input) (inputPlan, bool) {
+	pl := inputPlan{model: in.Model, size: in.Size}
+	n0 := len(c.errs)
+	if in.Size <= 0 {
+		c.add(path+".size", in.Size, "must be a positive number of sources")
+	}
+	switch in.Model {
+	case "poisson":
+		if in.Spikes != nil {
+			c.add(path+".spikes", nil, "not a parameter of model poisson")
+		}
+		switch {
+		case in.Rate.Set && in.Rates != nil:
+			c.add(path+".rates", nil, "give either rate or rates, not both")
+		case in.Rate.Set:
+			r, _, ok := c.quantity(path+".rate", in.Rate, true, 0, Rate)
+			if ok && r < 0 {
+				c.add(path+".rate", in.Rate, "must not be negative")
+			}
+			pl.rates = []neuron.RateSegment{{From: 0, Rate: r}}
+		case in.Rates != nil:
+			for k, st := range in.Rates {
+				p := fmt.Sprintf("%s.rates[%d]", path, k)
+				from, _, ok1 := c.quantity(p+".from", st.From, true, 0, Time)
+				r, _, ok2 := c.quantity(p+".rate", st.Rate, true, 0, Rate)
+				if ok2 && r < 0 {
+					c.add(p+".rate", st.Rate, "must not be negative")
+				}
+				if !ok1 {
+					continue
+				}
+				t := sim.FromMs(from)
+				switch {
+				case k == 0 && t != 0:
+					c.add(p+".from", st.From, "the first rate must start at \"0 ms\"")
+				case k > 0 && len(pl.rates) > 0 && t <= pl.rates[len(pl.rates)-1].From:
+					c.add(p+".from", st.From, "must be later than the previous step")
+				}
+				pl.rates = append(pl.rates, neuron.RateSegment{From: t, Rate: r})
+			}
+			if len(in.Rates) == 0 {
+				c.add(path+".rates", nil, "is empty")
+			}
+		default:
+			c.add(path+".rate", nil, "missing; expected a rate such as \"15 Hz\" (or a rates schedule)")
+		}
+	case "spike_generator":
+		if in.Rate.Set || in.Rates != nil {
+			c.add(path+".rate", nil, "not a parameter of model spike_generator")
+		}
+		for k, sl := range in.Spikes {
+			p := fmt.Sprintf("%s.spikes[%d]", path, k)
+			if sl.Unit < 0 || sl.Unit >= in.Size {
+				c.add(p+".unit", sl.Unit, "outside [0, %d)", in.Size)
+			}
+			for j, q := range sl.Times {
+				v, _, ok := c.quantity(fmt.Sprintf("%s.times[%d]", p, j), q, true, 0, Time)
+				if ok && v < 0 {
+					c.add(fmt.Sprintf("%s.times[%d]", p, j), q, "must not be negative")
+				}
+				pl.spikes = append(pl.spikes, neuron.Spike{T: sim.FromMs(v), Unit: int32(sl.Unit)})
+			}
+		}
+	case "":
+		c.add(path+".model", nil, "missing; expected poisson or spike_generator")
+	default:
+		c.add(path+".model", in.Model, "unknown model; expected poisson or spike_generator")
+	}
+	return pl, len(c.errs) == n0
+}
+
+func (c *checker) projection(path string, pr Projection, names map[string]string, pops map[string]*popPlan, sizeOf func(string) int) (projPlan, bool) {
+	n0 := len(c.errs)
+	pl := projPlan{name: pr.Name, from: pr.From, to: pr.To}
+	if pl.name == "" {
+		pl.name = pr.From + "->" + pr.To
+	}
+	if _, ok := names[pr.From]; !ok {
+		c.add(path+".from", pr.From, "unknown population; expected one of %v", sortedKeys(names))
+	}
+	target, ok := pops[pr.To]
+	if !ok {
+		if names[pr.To] == "inputs" {
+			c.add(path+".to", pr.To, "is an input; projections must target a neuron population")
+		} else {
+			c.add(path+".to", pr.To, "unknown population; expected one of %v", sortedKeys(pops))
+		}
+	}
+	cfg := &pl.cfg
+	cfg.Recurrent = pr.From == pr.To
+	cfg.Rule.NoAutapse = pr.Autapses != nil && !*pr.Autapses
+	cfg.Rule.NoMultapse = pr.Multapses != nil && !*pr.Multapses
+	used := map[string]bool{"p": pr.P != nil, "k": pr.K != nil, "pairs": pr.Pairs != nil}
+	allow := map[string]bool{}
+	switch pr.Rule {
+	case "all_to_all":
+		cfg.Rule.Kind = synapse.AllToAll
+	case "one_to_one":
+		cfg.Rule.Kind = synapse.OneToOne
+	case "fixed_probability":
+		cfg.Rule.Kind = synapse.FixedProbability
+		allow["p"] = true
+		if pr.P == nil {
+			c.add(path+".p", nil, "missing; fixed_probability needs a connection probability p in [0, 1]")
+		} else if !(*pr.P >= 0 && *pr.P <= 1) {
+			c.add(path+".p", *pr.P, "probability outside [0, 1]")
+		} else {
+			cfg.Rule.P = *pr.P
+		}
+	case "fixed_in_degree":
+		cfg.Rule.Kind = synapse.FixedInDegree
+		allow["k"] = true
+		if pr.K == nil {
+			c.add(path+".k", nil, "missing; fixed_in_degree needs the number k of inputs per neuron")
+		} else if *pr.K < 0 {
+			c.add(path+".k", *pr.K, "must not be negative")
+		} else {
+			cfg.Rule.K = *pr.K
+		}
+	case "list":
+		cfg.Rule.Kind = synapse.List
+		allow["pairs"] = true
+		if pr.Pairs == nil {
+			c.add(path+".pairs", nil, "missing; list needs pairs = [[pre, post], ...]")
+		}
+		for _, p := range pr.Pairs {
+			if p[0] < 0 || p[0] > math.MaxInt32 || p[1] < 0 || p[1] > math.MaxInt32 {
+				c.add(path+".pairs", fmt.Sprint(p), "neuron index out of range")
+				break
+			}
+			cfg.Rule.Pairs = append(cfg.Rule.Pairs, [2]int32{int32(p[0]), int32(p[1])})
+		}
+	case "":
+		c.add(path+".rule", nil, "missing; expected all_to_all, one_to_one, fixed_probability, fixed_in_degree or list")
+	default:
+		c.add(path+".rule", pr.Rule, "unknown rule; expected all_to_all, one_to_one, fixed_probability, fixed_in_degree or list")
+	}
+	for _, k := range []string{"p", "k", "pairs"} {
+		if used[k] && !allow[k] && pr.Rule != "" {
+			c.add(path+"."+k, nil, "not a parameter of rule %s", pr.Rule)
+		}
+	}
+
+	// Weights: the receptor and the target model decide dimension and sign.
+	sign := 0
+	wdims := []Dim{Voltage}
+	conv := same
+	if target != nil {
+		switch target.model {
+		case "lif_exp":
+			switch pr.Receptor {
+			case "excitatory":
+				cfg.Receptor, sign = neuron.Excitatory, 1
+			case "inhibitory":
+				cfg.Receptor, sign = neuron.Inhibitory, -1
+			case "":
+				c.add(path+".receptor", nil, "missing; target %q (lif_exp) needs excitatory or inhibitory", pr.To)
+			default:
+				c.add(path+".receptor", pr.Receptor, "unknown receptor; expected excitatory or inhibitory")
+			}
+			wdims = []Dim{Voltage, Current}
+			tauM, cm := target.params.TauM, target.cm
+			conv = func(v float64, d Dim) float64 {
+				if d == Current {
+					return v * tauM / cm // pA -> mV (R*I)
+				}
+				return v
+			}
+			if target.cm <= 0 {
+				wdims = []Dim{Voltage}
+			}
+		case "lif_delta":
+			if pr.Receptor != "" {
+				c.add(path+".receptor", pr.Receptor, "not used by target %q (lif_delta): the sign of the weight decides", pr.To)
+			}
+		}
+	}
+	w, okW := c.dist(path+".weight", pr.Weight, wdims, conv)
+	if okW {
+		cfg.Weight = w
+		lo, hi := w.Bounds()
+		switch {
+		case sign > 0 && lo < 0:
+			c.add(path+".weight", nil, "excitatory weights must not be negative (smallest possible %v)", lo)
+		case sign < 0 && hi > 0:
+			c.add(path+".weight", nil, "inhibitory weights must not be positive (they add to a negative current; largest possible %v)", hi)
+		}
+	}
+	if pr.Delay == nil {
+		c.add(path+".delay", nil, "missing; expected a time such as \"1 ms\" (\"0 ms\" for none)")
+	} else if d, ok := c.dist(path+".delay", pr.Delay, []Dim{Time}, same); ok {
+		cfg.Delay = d
+		lo, hi := d.Bounds()
+		if lo < 0 {
+			c.add(path+".delay", nil, "delays must not be negative (smallest possible %v ms); bound a normal delay with min", lo)
+		}
+		if !d.IsConst() && hi > synapse.MaxDelay.Ms() {
+			c.add(path+".delay", nil, "per-synapse delays are limited to %v ms (largest possible %v ms)", synapse.MaxDelay.Ms(), hi)
+		}
+	}
+	if len(c.errs) > n0 || target == nil {
+		return pl, false
+	}
+	npre := sizeOf(pr.From)
+	pl.expected = synapse.Expected(cfg.Rule, npre, target.size, cfg.Recurrent)
+	pl.perSyn = 4
+	if !cfg.Weight.IsConst() {
+		pl.perSyn += 8
+	}
+	if !cfg.Delay.IsConst() {
+		pl.perSyn += 4
+	}
+	if cfg.Rule.Kind == synapse.OneToOne && npre != target.size {
+		c.add(path+".rule", pr.Rule, "one_to_one needs equal sizes, got %d and %d", npre, target.size)
+	}
+	return pl, len(c.errs) == n0
+}
+
+// build allocates and wires the validated network.
+func (net *Network) build(pops []popPlan, inputs []inputPlan, projs []projPlan, record map[string]bool) error {
+	e := sim.NewEngine()
+	net.Engine = e
+	targets := map[string]synapse.Target{}
+	index := map[string]int32{}
+	for _, p := range pops {
+		r := sim.Stream(net.Seed, "init/"+p.name)
+		v0 := make([]float64, p.size)
+		for i := range v0 {
+			v0[i] = p.vinit.Draw(r)
+		}
+		g := Group{Name: p.name, Size: p.size, Model: p.model, Record: record[p.name]}
+		switch p.model {
+		case "lif_exp":
+			l, err := neuron.NewLIFExp(p.params, v0)
+			if err != nil {
+				return fmt.Errorf("populations.%s: %w", p.name, err)
+			}
+			targets[p.name], index[p.name] = l, e.AddNeurons(p.name, l)
+			g.V = l.V
+		default:
+			l, err := neuron.NewLIFDelta(p.params, v0)
+			if err != nil {
+				return fmt.Errorf("populations.%s: %w", p.name, err)
+			}
+			targets[p.name], index[p.name] = l, e.AddNeurons(p.name, l)
+			g.V = l.V
+		}
+		net.Groups = append(net.Groups, g)
+	}
+	for _, in := range inputs {
+		var src sim.Source
+		var err error
+		if in.model == "poisson" {
+			src, err = neuron.NewPoisson(in.size, in.rates, sim.Stream(net.Seed, "poisson/"+in.name))
+		} else {
+			src, err = neuron.NewGenerator(in.size, in.spikes)
+		}
+		if err != nil {
+			return fmt.Errorf("inputs.%s: %w", in.name, err)
+		}
+		index[in.name] = e.AddSource(in.name, src)
+		net.Groups = append(net.Groups, Group{Name: in.name, Size: in.size, Model: in.model, Input: true, Record: record[in.name]})
+	}
+	for k, p := range projs {
+		rs := synapse.Streams{
+			Connect: sim.Stream(net.Seed, "connect/"+p.name),
+			Weight:  sim.Stream(net.Seed, "weight/"+p.name),
+			Delay:   sim.Stream(net.Seed, "delay/"+p.name),
+		}
+		npre := net.Groups[index[p.from]].Size
+		proj, err := synapse.Build(npre, targets[p.to], p.cfg, rs)
+		if err != nil {
+			return fmt.Errorf("projections[%d] (%s): %w", k, p.name, err)
+		}
+		net.Synapses += int64(proj.Len())
+		e.Connect(index[p.from], index[p.to], proj)
+	}
+	return nil
+}
