@@ -92,7 +92,8 @@ func NewLIFExp(p Params, v0 []float64) (*LIFExp, error) {
 		s: make([]expState, n), h: newCrossings(n)}
 	l.th, l.ur = p.VTh-l.vInf, p.VReset-l.vInf
 	for i, v := range v0 {
-		l.s[i].am = v - l.vInf
+		// No current yet: C = 0 bounds Ie + Ii until the first Step sets a window.
+		l.s[i] = expState{am: v - l.vInf, wEnd: never}
 		l.h.set(int32(i), 0) // every neuron is examined at t = 0
 	}
 	return l, nil
@@ -166,11 +167,13 @@ func (l *LIFExp) Step(t sim.Time, spike sim.SpikeFunc) {
 		l.h.set(i, now)
 		return
 	}
+	ie, ii := f.c[1]/l.ke, f.c[2]/l.ki
 	if f.never() {
+		// Ie only decays and Ii <= 0: C = Ie bounds Ie + Ii for ever.
+		s.c, s.wEnd = ie, never
 		l.h.set(i, never)
 		return
 	}
-	ie, ii := f.c[1]/l.ke, f.c[2]/l.ki
 	lb := l.sigma(ie, u0)
 	key, exact := now+lb, false
 	if lb < searchBelow {

@@ -234,9 +234,10 @@ func Build(s *Spec, opt Options) (*Network, error) {
 	var pops []popPlan
 	for _, name := range sortedKeys(s.Populations) {
 		names[name] = "populations"
-		if p, ok := c.population("populations."+name, name, s.Populations[name]); ok {
-			pops = append(pops, p)
-		}
+		// Invalid populations are kept so that projections to them are still checked
+		// against the right model (nothing is built while any error remains).
+		p, _ := c.population("populations."+name, name, s.Populations[name])
+		pops = append(pops, p)
 	}
 	var inputs []inputPlan
 	for _, name := range sortedKeys(s.Inputs) {
@@ -601,14 +602,16 @@ func (c *checker) projection(path string, pr Projection, names map[string]string
 			}
 			wdims = []Dim{Voltage, Current}
 			tauM, cm := target.params.TauM, target.cm
+			told := false
 			conv = func(v float64, d Dim) float64 {
-				if d == Current {
-					return v * tauM / cm // pA -> mV (R*I)
+				if d != Current {
+					return v
 				}
-				return v
-			}
-			if target.cm <= 0 {
-				wdims = []Dim{Voltage}
+				if cm <= 0 && !told {
+					c.add(path+".weight", nil, "a current needs c_m of target population %q to convert it; give c_m there, or the weight as the voltage R*I in mV", pr.To)
+					told = true
+				}
+				return v * tauM / cm // pA * ms / pF = mV (R*I)
 			}
 		case "lif_delta":
 			if pr.Receptor != "" {

@@ -1,0 +1,46 @@
+package examples_test
+
+import (
+	"runtime"
+	"testing"
+
+	"snn/sim"
+)
+
+// benchNetwork runs an example for 10 s of simulated time per iteration and reports
+// synaptic events per wall second. Network construction (about 15 ms) is inside the loop.
+func benchNetwork(b *testing.B, name string) {
+	b.ReportAllocs()
+	var events uint64
+	for b.Loop() {
+		net := build(b, name, 1, 10*sim.Second)
+		net.Engine.Run(net.Duration)
+		events += net.Engine.Stats().SynapticEvents
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "syn-events/s")
+}
+
+func BenchmarkCUBA(b *testing.B)   { benchNetwork(b, "cuba") }
+func BenchmarkCUBADV(b *testing.B) { benchNetwork(b, "cubadv") }
+
+// TestSteadyStateAllocations checks the hot path does not allocate: after a warm-up
+// second (queue and heaps at their working size), simulating two more seconds of each
+// benchmark network, millions of synaptic events, allocates (almost) nothing. The bound
+// of 64 allows for the queue's backing array growing to a new peak a few times.
+func TestSteadyStateAllocations(t *testing.T) {
+	for _, name := range []string{"cuba", "cubadv"} {
+		net := build(t, name, 1, 3*sim.Second)
+		net.Engine.Run(sim.Second)
+		var m0, m1 runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&m0)
+		net.Engine.Run(3 * sim.Second)
+		runtime.ReadMemStats(&m1)
+		allocs := m1.Mallocs - m0.Mallocs
+		ev := net.Engine.Stats().SynapticEvents
+		t.Logf("%s: %d allocations over %d synaptic events in total", name, allocs, ev)
+		if allocs > 64 {
+			t.Errorf("%s: %d allocations in 2 s of steady state", name, allocs)
+		}
+	}
+}
