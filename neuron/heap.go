@@ -121,19 +121,19 @@ func (h *crossings) down(j int) {
 		if c >= n {
 			break
 		}
-		m := c
-		for k := c + 1; k < c+4 && k < n; k++ {
-			if h.heap[k].less(h.heap[m]) {
-				m = k
+		ch := h.heap[c:min(c+4, n)]
+		m, mk, mi := 0, ch[0].k, ch[0].i
+		for q := 1; q < len(ch); q++ {
+			if e := ch[q]; e.k < mk || (e.k == mk && e.i < mi) {
+				m, mk, mi = q, e.k, e.i
 			}
 		}
-		y := h.heap[m]
-		if !y.less(x) {
+		if !(mk < x.k || (mk == x.k && mi < x.i)) {
 			break
 		}
-		h.heap[j] = y
-		h.pos[y.i] = int32(j)
-		j = m
+		h.heap[j] = ch[m]
+		h.pos[mi] = int32(j)
+		j = c + m
 	}
 	h.heap[j] = x
 	h.pos[x.i] = int32(j)

@@ -53,6 +53,7 @@ type LIFExp struct {
 	vInf       float64
 	th, ur     float64 // threshold and reset relative to vInf
 	rm, re, ri float64 // 1/tau, 1/ms
+	rmax       float64 // the largest of them
 	ke, ki     float64
 	t0         sim.Time
 	s          []expState
@@ -62,7 +63,8 @@ type LIFExp struct {
 // expState is the hot state of one LIFExp neuron, kept together for locality.
 type expState struct {
 	am, be, bi float64
-	c, wEnd    float64 // bound on Ie + Ii until wEnd (ms)
+	iiEnd      float64 // Ii at wEnd as of the last Step: bounds Ii on [then, wEnd]
+	wEnd       float64 // ms
 	refEnd     sim.Time
 	exact      bool // the key is the crossing itself
 }
@@ -91,6 +93,7 @@ func NewLIFExp(p Params, v0 []float64) (*LIFExp, error) {
 		ke: p.TauE / (p.TauE - p.TauM), ki: p.TauI / (p.TauI - p.TauM),
 		s: make([]expState, n), h: newCrossings(n)}
 	l.th, l.ur = p.VTh-l.vInf, p.VReset-l.vInf
+	l.rmax = math.Max(l.rm, math.Max(l.re, l.ri))
 	for i, v := range v0 {
 		// No current yet: C = 0 bounds Ie + Ii until the first Step sets a window.
 		l.s[i] = expState{am: v - l.vInf, wEnd: never}
@@ -124,7 +127,7 @@ func (l *LIFExp) Currents(i int, t sim.Time) (ie, ii float64) {
 
 func (l *LIFExp) rebase(t sim.Time) {
 	x := (t - l.t0).Ms()
-	if x*math.Max(l.rm, math.Max(l.re, l.ri)) < rebaseAfter {
+	if x*l.rmax < rebaseAfter {
 		return
 	}
 	fm, fe, fi := math.Exp(-x*l.rm), math.Exp(-x*l.re), math.Exp(-x*l.ri)
@@ -163,14 +166,15 @@ func (l *LIFExp) Step(t sim.Time, spike sim.SpikeFunc) {
 		r: [3]float64{l.rm, l.re, l.ri}}
 	u0 := f.c[0] + f.c[1] + f.c[2]
 	if u0 >= l.th {
-		s.exact = true
-		l.h.set(i, now)
+		// Fire now. Keying the neuron at now to fire on the next Step would fire at
+		// CeilMs(t.Ms()), which is t+1 for some ticks t (1e-6*1e6 rounding).
+		l.fire(i, t, spike)
 		return
 	}
 	ie, ii := f.c[1]/l.ke, f.c[2]/l.ki
 	if f.never() {
 		// Ie only decays and Ii <= 0: C = Ie bounds Ie + Ii for ever.
-		s.c, s.wEnd = ie, never
+		s.iiEnd, s.wEnd = 0, never
 		l.h.set(i, never)
 		return
 	}
@@ -186,10 +190,10 @@ func (l *LIFExp) Step(t sim.Time, spike sim.SpikeFunc) {
 	}
 	// The window for the bounds of later excitatory inputs.
 	if lb == never {
-		s.c, s.wEnd = ie, never
+		s.iiEnd, s.wEnd = 0, never
 	} else {
 		win := windowFactor * lb
-		s.c, s.wEnd = ie+ii*math.Exp(-win*l.ri), now+win
+		s.iiEnd, s.wEnd = ii*math.Exp(-win*l.ri), now+win
 	}
 	s.exact = exact
 	l.h.set(i, key)
@@ -249,16 +253,17 @@ func (l *LIFExp) Deliver(t sim.Time, receptor int, targets []uint32, weights []f
 		}
 		s.am -= l.ke * w * fm
 		s.exact = false
-		s.c += w
-		u := s.am*gm + l.ke*s.be*ge + l.ki*s.bi*gi
+		ie := s.be * ge
+		c := ie + s.iiEnd
+		u := s.am*gm + l.ke*ie + l.ki*s.bi*gi
 		gap := l.th - u
 		switch {
 		case gap <= 0:
 			l.h.lower(int32(j), now)
-		case s.c > l.th:
+		case c > l.th:
 			// sigma(C, u) = tau_m ln(1+y), y = gap/(C - th). The Pade lower bound
 			// ln(1+y) >= 2y/(2+y) settles most inputs without a logarithm.
-			y := gap / (s.c - l.th)
+			y := gap / (c - l.th)
 			key := l.h.key(int32(j))
 			if now+tauM*2*y/(2+y) >= key {
 				continue

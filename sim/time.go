@@ -30,7 +30,7 @@ const (
 func (t Time) Ms() float64 { return float64(t) * 1e-6 }
 
 // Seconds returns t in seconds.
-func (t Time) Seconds() float64 { return float64(t) * 1e-9 }
+func (t Time) Seconds() float64 { return float64(t) / 1e9 }
 
 // FromMs converts a duration in milliseconds to the nearest tick.
 func FromMs(ms float64) Time { return Time(math.Round(ms * 1e6)) }
