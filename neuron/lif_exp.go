@@ -57,7 +57,7 @@ type LIFExp struct {
 	ke, ki     float64
 	t0         sim.Time
 	s          []expState
-	h          crossings
+	h          calendar
 }
 
 // expState is the hot state of one LIFExp neuron, kept together for locality.
@@ -91,9 +91,10 @@ func NewLIFExp(p Params, v0 []float64) (*LIFExp, error) {
 	l := &LIFExp{p: p, vInf: p.VInf(),
 		rm: 1 / p.TauM, re: 1 / p.TauE, ri: 1 / p.TauI,
 		ke: p.TauE / (p.TauE - p.TauM), ki: p.TauI / (p.TauI - p.TauM),
-		s: make([]expState, n), h: newCrossings(n)}
+		s: make([]expState, n)}
 	l.th, l.ur = p.VTh-l.vInf, p.VReset-l.vInf
 	l.rmax = math.Max(l.rm, math.Max(l.re, l.ri))
+	l.h = newCalendar(n, 1/l.rmax/500)
 	for i, v := range v0 {
 		// No current yet: C = 0 bounds Ie + Ii until the first Step sets a window.
 		l.s[i] = expState{am: v - l.vInf, wEnd: never}
@@ -153,6 +154,7 @@ func (l *LIFExp) sigma(c, u0 float64) float64 {
 // evaluates the neuron and replaces the key by a tighter bound or by the crossing.
 func (l *LIFExp) Step(t sim.Time, spike sim.SpikeFunc) {
 	l.rebase(t)
+	l.h.advance(t.Ms())
 	i, _ := l.h.top()
 	s := &l.s[i]
 	if s.exact {
@@ -217,6 +219,7 @@ func (l *LIFExp) Deliver(t sim.Time, receptor int, targets []uint32, weights []f
 	l.rebase(t)
 	x := (t - l.t0).Ms()
 	now := t.Ms()
+	l.h.advance(now)
 	gm, ge, gi := math.Exp(-x*l.rm), math.Exp(-x*l.re), math.Exp(-x*l.ri)
 	fm := 1 / gm
 	if receptor != Excitatory {
@@ -264,7 +267,7 @@ func (l *LIFExp) Deliver(t sim.Time, receptor int, targets []uint32, weights []f
 			// sigma(C, u) = tau_m ln(1+y), y = gap/(C - th). The Pade lower bound
 			// ln(1+y) >= 2y/(2+y) settles most inputs without a logarithm.
 			y := gap / (c - l.th)
-			key := l.h.key(int32(j))
+			key := l.h.keyOf(int32(j))
 			if now+tauM*2*y/(2+y) >= key {
 				continue
 			}
