@@ -54,6 +54,7 @@ type LIFExp struct {
 	th, ur     float64 // threshold and reset relative to vInf
 	rm, re, ri float64 // 1/tau, 1/ms
 	rmax       float64 // the largest of them
+	pe, pi     int     // re/rm and ri/rm when small integers (else 0): decays by powers
 	ke, ki     float64
 	t0         sim.Time
 	s          []expState
@@ -94,6 +95,7 @@ func NewLIFExp(p Params, v0 []float64) (*LIFExp, error) {
 		s: make([]expState, n)}
 	l.th, l.ur = p.VTh-l.vInf, p.VReset-l.vInf
 	l.rmax = math.Max(l.rm, math.Max(l.re, l.ri))
+	l.pe, l.pi = intRatio(l.re, l.rm), intRatio(l.ri, l.rm)
 	l.h = newCalendar(n, 1/l.rmax/500)
 	for i, v := range v0 {
 		// No current yet: C = 0 bounds Ie + Ii until the first Step sets a window.
@@ -126,12 +128,48 @@ func (l *LIFExp) Currents(i int, t sim.Time) (ie, ii float64) {
 	return l.s[i].be * math.Exp(-x*l.re), l.s[i].bi * math.Exp(-x*l.ri)
 }
 
+// intRatio returns a/b when it is an integer from 1 to 8 (to 1e-12), else 0.
+func intRatio(a, b float64) int {
+	k := math.Round(a / b)
+	if k >= 1 && k <= 8 && math.Abs(a/b-k) <= 1e-12*k {
+		return int(k)
+	}
+	return 0
+}
+
+// pow returns g^k for k >= 1 by repeated multiplication (at most 4 roundings for k <= 8).
+func pow(g float64, k int) float64 {
+	r := g
+	for ; k > 1; k-- {
+		r *= g
+	}
+	return r
+}
+
+// decays returns e^{-x/tau_m}, e^{-x/tau_e}, e^{-x/tau_i}. When a synaptic time constant
+// divides tau_m by a small integer k (Brian2's CUBA: 20/5 and 20/10), its decay is the
+// membrane's to the power k, which saves an exp.
+func (l *LIFExp) decays(x float64) (gm, ge, gi float64) {
+	gm = math.Exp(-x * l.rm)
+	if l.pe > 0 {
+		ge = pow(gm, l.pe)
+	} else {
+		ge = math.Exp(-x * l.re)
+	}
+	if l.pi > 0 {
+		gi = pow(gm, l.pi)
+	} else {
+		gi = math.Exp(-x * l.ri)
+	}
+	return gm, ge, gi
+}
+
 func (l *LIFExp) rebase(t sim.Time) {
 	x := (t - l.t0).Ms()
 	if x*l.rmax < rebaseAfter {
 		return
 	}
-	fm, fe, fi := math.Exp(-x*l.rm), math.Exp(-x*l.re), math.Exp(-x*l.ri)
+	fm, fe, fi := l.decays(x)
 	for i := range l.s {
 		s := &l.s[i]
 		s.am *= fm
@@ -163,8 +201,9 @@ func (l *LIFExp) Step(t sim.Time, spike sim.SpikeFunc) {
 	}
 	now := t.Ms()
 	x := (t - l.t0).Ms()
+	gm, ge, gi := l.decays(x)
 	f := expSum{c0: -l.th,
-		c: [3]float64{s.am * math.Exp(-x*l.rm), l.ke * s.be * math.Exp(-x*l.re), l.ki * s.bi * math.Exp(-x*l.ri)},
+		c: [3]float64{s.am * gm, l.ke * s.be * ge, l.ki * s.bi * gi},
 		r: [3]float64{l.rm, l.re, l.ri}}
 	u0 := f.c[0] + f.c[1] + f.c[2]
 	if u0 >= l.th {
@@ -208,7 +247,8 @@ func (l *LIFExp) fire(i int32, t sim.Time, spike sim.SpikeFunc) {
 	s.refEnd = r
 	x := (r - l.t0).Ms()
 	// Choose am so that V(r) = VReset given the currents then.
-	s.am = (l.ur - l.ke*s.be*math.Exp(-x*l.re) - l.ki*s.bi*math.Exp(-x*l.ri)) * math.Exp(x*l.rm)
+	gm, ge, gi := l.decays(x)
+	s.am = (l.ur - l.ke*s.be*ge - l.ki*s.bi*gi) / gm
 	s.exact = false
 	l.h.set(i, r.Ms())
 }
@@ -220,7 +260,7 @@ func (l *LIFExp) Deliver(t sim.Time, receptor int, targets []uint32, weights []f
 	x := (t - l.t0).Ms()
 	now := t.Ms()
 	l.h.advance(now)
-	gm, ge, gi := math.Exp(-x*l.rm), math.Exp(-x*l.re), math.Exp(-x*l.ri)
+	gm, ge, gi := l.decays(x)
 	fm := 1 / gm
 	if receptor != Excitatory {
 		fi := 1 / gi
