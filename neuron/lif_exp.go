@@ -204,7 +204,7 @@ func (l *LIFExp) Step(t sim.Time, spike sim.SpikeFunc) {
 	gm, ge, gi := l.decays(x)
 	f := expSum{c0: -l.th,
 		c: [3]float64{s.am * gm, l.ke * s.be * ge, l.ki * s.bi * gi},
-		r: [3]float64{l.rm, l.re, l.ri}}
+		r: [3]float64{l.rm, l.re, l.ri}, pow: [3]int{1, l.pe, l.pi}}
 	u0 := f.c[0] + f.c[1] + f.c[2]
 	if u0 >= l.th {
 		// Fire now. Keying the neuron at now to fire on the next Step would fire at

@@ -63,6 +63,7 @@ type Stats struct {
 }
 
 type group struct {
+	dyn     int // index in Engine.dyn, or -1 for sources
 	name    string
 	size    int
 	neurons Neurons
@@ -84,6 +85,7 @@ type Engine struct {
 	now    Time
 	groups []group
 	dyn    []int32 // indices of the neuron populations, in the order added
+	next   []Time  // cached Next() of each neuron population, refreshed when touched
 	projs  []projection
 	q      *queue
 	seq    uint64
@@ -117,16 +119,17 @@ func (e *Engine) IsSource(g int32) bool { return e.groups[g].source != nil }
 // AddNeurons adds a neuron population and returns its index.
 func (e *Engine) AddNeurons(name string, n Neurons) int32 {
 	g := int32(len(e.groups))
-	e.groups = append(e.groups, group{name: name, size: n.Size(), neurons: n})
+	e.groups = append(e.groups, group{dyn: len(e.dyn), name: name, size: n.Size(), neurons: n})
 	e.groups[g].spike = func(i int32, t Time) { e.fire(g, i, t) }
 	e.dyn = append(e.dyn, g)
+	e.next = append(e.next, Never)
 	return g
 }
 
 // AddSource adds an input source and schedules its first emission.
 func (e *Engine) AddSource(name string, s Source) int32 {
 	g := int32(len(e.groups))
-	e.groups = append(e.groups, group{name: name, size: s.Size(), source: s})
+	e.groups = append(e.groups, group{dyn: -1, name: name, size: s.Size(), source: s})
 	if t := s.Start(); t != Never {
 		e.push(Event{T: t, Kind: KindSource, Ref: g})
 	}
@@ -177,17 +180,25 @@ func (e *Engine) fire(g, i int32, t Time) {
 //
 // Each iteration takes the earliest of the queue's head and the populations' pending
 // crossings; at equal times crossings come first (KindFire), and among populations the
-// one added first.
+// one added first. A population's next time changes only when it steps or receives
+// input, so the engine asks only that population again.
 func (e *Engine) Run(until Time) {
 	if until < e.now {
 		panic(fmt.Sprintf("sim: Run(%v) is before the clock %v", until, e.now))
 	}
+	for k, g := range e.dyn {
+		e.next[k] = e.groups[g].neurons.Next()
+	}
 	for {
-		bt, bg := Never, int32(-1)
-		for _, g := range e.dyn {
-			if t := e.groups[g].neurons.Next(); t < bt {
-				bt, bg = t, g
+		bt, bk := Never, -1
+		for k, t := range e.next {
+			if t < bt {
+				bt, bk = t, k
 			}
+		}
+		bg := int32(-1)
+		if bk >= 0 {
+			bg = e.dyn[bk]
 		}
 		head, ok := e.q.peek()
 		qt := Never
@@ -205,6 +216,7 @@ func (e *Engine) Run(until Time) {
 			e.stats.Steps++
 			g := &e.groups[bg]
 			g.neurons.Step(bt, g.spike)
+			e.next[bk] = g.neurons.Next()
 			continue
 		}
 		if !ok || qt >= until {
@@ -225,7 +237,9 @@ func (e *Engine) Run(until Time) {
 			e.fire(g, unit, qt)
 		case KindDeliver:
 			pr := &e.projs[head.Ref]
-			n, next, d := pr.p.Deliver(qt, head.Pre, head.Off, e.groups[pr.to].spike)
+			to := &e.groups[pr.to]
+			n, next, d := pr.p.Deliver(qt, head.Pre, head.Off, to.spike)
+			e.next[to.dyn] = to.neurons.Next()
 			e.stats.SynapticEvents += uint64(n)
 			e.stats.Deliveries++
 			if next >= 0 {
