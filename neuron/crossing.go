@@ -8,11 +8,16 @@ import "math"
 //
 // Every term is monotone in s, which gives rigorous bounds on any interval [a, b]: the
 // sup of g is at most c0 + sum over positive c of c e^{-r a} + sum over negative c of
-// c e^{-r b}, and the inf of g' is at least the analogous sum. firstRoot uses them to
-// discard intervals without a crossing and to prove a crossing unique before refining it.
+// c e^{-r b}, and the inf of g' is at least the analogous sum. Because g is smooth, the
+// sup is also at most max(g(a), g(b)) + (b-a)^2/8 sup(-d2g/ds2), with the second
+// derivative bounded termwise the same way. firstRoot uses them to discard intervals without a crossing and
+// to prove a crossing unique before refining it.
 type expSum struct {
 	c0   float64
 	c, r [3]float64
+	// pow[k] > 0 says r[k] = pow[k] r[0], so e^{-r[k] s} is e^{-r[0] s} to that power
+	// (see LIFExp.decays); 0 computes it with exp.
+	pow [3]int
 }
 
 // point is an abscissa with its three exponentials, so bounds reuse them.
@@ -22,7 +27,16 @@ type point struct {
 }
 
 func (f *expSum) point(s float64) point {
-	return point{s, [3]float64{math.Exp(-f.r[0] * s), math.Exp(-f.r[1] * s), math.Exp(-f.r[2] * s)}}
+	p := point{s: s}
+	p.e[0] = math.Exp(-f.r[0] * s)
+	for k := 1; k < 3; k++ {
+		if f.pow[k] > 0 {
+			p.e[k] = pow(p.e[0], f.pow[k])
+		} else {
+			p.e[k] = math.Exp(-f.r[k] * s)
+		}
+	}
+	return p
 }
 
 func (f *expSum) value(p *point) float64 {
@@ -33,17 +47,27 @@ func (f *expSum) slope(p *point) float64 {
 	return -(f.r[0]*f.c[0]*p.e[0] + f.r[1]*f.c[1]*p.e[1] + f.r[2]*f.c[2]*p.e[2])
 }
 
-// sup is an upper bound of g on [a, b].
+// sup is an upper bound of g on [a, b]: the smaller of the termwise bound and the
+// curvature bound max(g(a), g(b)) + (b-a)^2/8 sup(-d2g/ds2), which stays tight on narrow
+// intervals when large terms cancel (tau_syn close to tau_m), where the termwise bound
+// exceeds g by about sum |r c| (b-a).
 func (f *expSum) sup(a, b *point) float64 {
 	u := f.c0
+	m := 0.0 // upper bound of -d2g/ds2 on [a, b], termwise
 	for k, c := range f.c {
 		if c > 0 {
 			u += c * a.e[k]
+			m -= f.r[k] * f.r[k] * c * b.e[k]
 		} else {
 			u += c * b.e[k]
+			m -= f.r[k] * f.r[k] * c * a.e[k]
 		}
 	}
-	return u
+	if u < 0 {
+		return u
+	}
+	w := b.s - a.s
+	return math.Min(u, math.Max(f.value(a), f.value(b))+w*w/8*math.Max(m, 0))
 }
 
 // slopeInf is a lower bound of g' on [a, b].
@@ -63,7 +87,9 @@ func (f *expSum) slopeInf(a, b *point) float64 {
 func (f *expSum) never() bool {
 	u := f.c0
 	for _, c := range f.c {
-		u += math.Max(c, 0)
+		if c > 0 {
+			u += c
+		}
 	}
 	return u < 0
 }
@@ -82,7 +108,7 @@ const (
 // shown to hold a single crossing (g rises through zero and g' > 0 throughout), which is
 // then refined by Newton steps kept inside the bracket. An interval narrower than 1 ns
 // whose bound does not exclude a crossing counts as one: a potential that comes within
-// about |g'| x 1 ns of threshold may fire, one that crosses it always does.
+// about |d2g/ds2| x (1 ns)^2 of threshold may fire, one that crosses it always does.
 func (f *expSum) firstRoot(lo, hi float64) (float64, bool) {
 	type iv struct{ a, b point }
 	var stack [96]iv
