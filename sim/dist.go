@@ -19,8 +19,7 @@ const (
 // in the parameter's base unit.
 //
 // Normal draws are truncated, not clipped: a draw outside [Lo, Hi] is redrawn, as NEST's
-// normal_clipped does, so no mass piles up at the bounds. Lo and Hi default to the whole
-// line when both are zero.
+// normal_clipped does, so no mass piles up at the bounds. Use -Inf and +Inf for no bound.
 type Dist struct {
 	Kind   DistKind
 	A, B   float64
@@ -44,11 +43,7 @@ func (d Dist) Bounds() (lo, hi float64) {
 		if d.B == 0 {
 			return d.A, d.A
 		}
-		lo, hi = d.Lo, d.Hi
-		if lo == 0 && hi == 0 {
-			return math.Inf(-1), math.Inf(1)
-		}
-		return lo, hi
+		return d.Lo, d.Hi
 	}
 	return d.A, d.A
 }
@@ -86,9 +81,12 @@ func (d Dist) Check() error {
 			return fmt.Errorf("normal truncation bounds [%v, %v] must be ordered", lo, hi)
 		}
 		// Redrawing must terminate quickly: require the bounds to keep at least a
-		// thousandth of the mass (a standard normal beyond 3.1 sd holds less).
-		if d.B > 0 && (d.A < lo-3*d.B || d.A > hi+3*d.B) {
-			return fmt.Errorf("normal mean %v lies more than 3 standard deviations outside the bounds [%v, %v]", d.A, lo, hi)
+		// thousandth of the mass, so a draw takes fewer than 1000 tries on average.
+		if d.B > 0 {
+			cdf := func(x float64) float64 { return 0.5 * math.Erfc(-(x-d.A)/(d.B*math.Sqrt2)) }
+			if mass := cdf(hi) - cdf(lo); !(mass >= 1e-3) {
+				return fmt.Errorf("normal truncation bounds [%v, %v] keep only %.3g of the mass of mean %v and standard deviation %v; at least 0.001 is needed", lo, hi, mass, d.A, d.B)
+			}
 		}
 	}
 	return nil

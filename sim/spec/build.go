@@ -133,8 +133,8 @@ func (c *checker) dist(path string, raw any, dims []Dim, conv func(float64, Dim)
 			}
 			d := sim.Dist{Kind: sim.Normal, Lo: math.Inf(-1), Hi: math.Inf(1)}
 			good := true
-			for k, v := range m {
-				f, ok := one(path+".normal."+k, v)
+			for _, k := range sortedKeys(m) {
+				f, ok := one(path+".normal."+k, m[k])
 				good = good && ok
 				switch k {
 				case "mean":
@@ -166,7 +166,7 @@ func (c *checker) dist(path string, raw any, dims []Dim, conv func(float64, Dim)
 			}
 			return d, good
 		}
-		for k := range x {
+		for _, k := range sortedKeys(x) {
 			c.add(path+"."+k, nil, "unknown distribution; expected uniform or normal")
 		}
 		return sim.Dist{}, false
@@ -397,12 +397,13 @@ func (c *checker) population(path, name string, p Population) (popPlan, bool) {
 		for _, x := range []struct {
 			key string
 			v   float64
-		}{{"tau_e", pp.TauE}, {"tau_i", pp.TauI}} {
+			q   Quantity
+		}{{"tau_e", pp.TauE, p.TauE}, {"tau_i", pp.TauI, p.TauI}} {
 			if x.v > 0 && pp.TauM > 0 && math.Abs(x.v-pp.TauM) <= 1e-9*pp.TauM {
-				c.add(path+"."+x.key, nil, "equals tau_m; the exact solution needs a synaptic time constant different from the membrane's")
+				c.add(path+"."+x.key, x.q, "equals tau_m; the exact solution needs a synaptic time constant different from the membrane's")
 			}
 		}
-	} else {
+	} else if p.Model == "lif_delta" { // an unknown model is reported already
 		for _, x := range []struct {
 			key string
 			q   Quantity
@@ -565,7 +566,11 @@ func (c *checker) projection(path string, pr Projection, names map[string]string
 		if pr.Pairs == nil {
 			c.add(path+".pairs", nil, "missing; list needs pairs = [[pre, post], ...]")
 		}
-		for _, p := range pr.Pairs {
+		for k, p := range pr.Pairs {
+			if len(p) != 2 {
+				c.add(fmt.Sprintf("%s.pairs[%d]", path, k), fmt.Sprint(p), "expected a pair [pre, post]")
+				break
+			}
 			if p[0] < 0 || p[0] > math.MaxInt32 || p[1] < 0 || p[1] > math.MaxInt32 {
 				c.add(path+".pairs", fmt.Sprint(p), "neuron index out of range")
 				break
@@ -611,12 +616,17 @@ func (c *checker) projection(path string, pr Projection, names map[string]string
 					c.add(path+".weight", nil, "a current needs c_m of target population %q to convert it; give c_m there, or the weight as the voltage R*I in mV", pr.To)
 					told = true
 				}
+				if !(tauM > 0 && cm > 0) {
+					return v // tau_m or c_m missing or invalid (reported): a positive factor changes no check
+				}
 				return v * tauM / cm // pA * ms / pF = mV (R*I)
 			}
 		case "lif_delta":
 			if pr.Receptor != "" {
 				c.add(path+".receptor", pr.Receptor, "not used by target %q (lif_delta): the sign of the weight decides", pr.To)
 			}
+		default: // the target's model is missing or unknown, reported already
+			wdims = []Dim{Voltage, Current}
 		}
 	}
 	w, okW := c.dist(path+".weight", pr.Weight, wdims, conv)
@@ -639,7 +649,7 @@ func (c *checker) projection(path string, pr Projection, names map[string]string
 			c.add(path+".delay", nil, "delays must not be negative (smallest possible %v ms); bound a normal delay with min", lo)
 		}
 		if !d.IsConst() && hi > synapse.MaxDelay.Ms() {
-			c.add(path+".delay", nil, "per-synapse delays are limited to %v ms (largest possible %v ms)", synapse.MaxDelay.Ms(), hi)
+			c.add(path+".delay", nil, "per-synapse delays are limited to %v (largest possible %v ms); bound a normal delay with max", synapse.MaxDelay, hi)
 		}
 	}
 	if len(c.errs) > n0 || target == nil {
@@ -654,7 +664,7 @@ func (c *checker) projection(path string, pr Projection, names map[string]string
 	if !cfg.Delay.IsConst() {
 		pl.perSyn += 4
 	}
-	if cfg.Rule.Kind == synapse.OneToOne && npre != target.size {
+	if cfg.Rule.Kind == synapse.OneToOne && npre >= 0 && npre != target.size { // npre < 0: from is invalid, reported already
 		c.add(path+".rule", pr.Rule, "one_to_one needs equal sizes, got %d and %d", npre, target.size)
 	}
 	return pl, len(c.errs) == n0

@@ -64,18 +64,18 @@ type SpikeList struct {
 
 // Projection connects two populations.
 type Projection struct {
-	Name      string     `toml:"name"`
-	From      string     `toml:"from"`
-	To        string     `toml:"to"`
-	Receptor  string     `toml:"receptor"` // excitatory or inhibitory (lif_exp targets)
-	Rule      string     `toml:"rule"`
-	P         *float64   `toml:"p"`
-	K         *int       `toml:"k"`
-	Pairs     [][2]int64 `toml:"pairs"`
-	Autapses  *bool      `toml:"autapses"`
-	Multapses *bool      `toml:"multapses"`
-	Weight    any        `toml:"weight"` // a quantity or a distribution table
-	Delay     any        `toml:"delay"`  // a time or a distribution table
+	Name      string    `toml:"name"`
+	From      string    `toml:"from"`
+	To        string    `toml:"to"`
+	Receptor  string    `toml:"receptor"` // excitatory or inhibitory (lif_exp targets)
+	Rule      string    `toml:"rule"`
+	P         *float64  `toml:"p"`
+	K         *int      `toml:"k"`
+	Pairs     [][]int64 `toml:"pairs"` // each [pre, post]; a slice so that a wrong length is seen
+	Autapses  *bool     `toml:"autapses"`
+	Multapses *bool     `toml:"multapses"`
+	Weight    any       `toml:"weight"` // a quantity or a distribution table
+	Delay     any       `toml:"delay"`  // a time or a distribution table
 }
 
 // Record chooses what a run records.

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"snn/sim"
 )
 
 // Dim is the physical dimension of a quantity.
@@ -80,8 +82,16 @@ func ParseQuantity(s string, want ...Dim) (float64, Dim, error) {
 		return 0, 0, fmt.Errorf("%s is a unit of %s; expected %s", m[2], u.dim, expect())
 	}
 	v, err := strconv.ParseFloat(m[1], 64)
+	v *= u.scale // "1e308 V" overflows only here
 	if err != nil || math.IsInf(v, 0) {
 		return 0, 0, fmt.Errorf("number %q out of range; expected %s", m[1], expect())
 	}
-	return v * u.scale, u.dim, nil
+	if u.dim == Time && math.Abs(v) > maxTimeMs {
+		return 0, 0, fmt.Errorf("%s is beyond the longest time a run can represent, %.4g ms (146 years)", strings.TrimSpace(s), maxTimeMs)
+	}
+	return v, u.dim, nil
 }
+
+// maxTimeMs bounds every time so that it fits sim.Time in nanoseconds even after adding
+// two of them (a spike time and a delay): half the int64 range, about 146 years.
+var maxTimeMs = (sim.Never / 2).Ms()
