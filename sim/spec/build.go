@@ -667,7 +667,50 @@ func (c *checker) projection(path string, pr Projection, names map[string]string
 	if cfg.Rule.Kind == synapse.OneToOne && npre >= 0 && npre != target.size { // npre < 0: from is invalid, reported already
 		c.add(path+".rule", pr.Rule, "one_to_one needs equal sizes, got %d and %d", npre, target.size)
 	}
+	c.connectivity(path, cfg.Rule, npre, target.size, cfg.Recurrent)
 	return pl, len(c.errs) == n0
+}
+
+// connectivity checks what a rule can only get wrong against the population sizes, so
+// that no error waits until the synapses are drawn.
+func (c *checker) connectivity(path string, r synapse.Rule, npre, npost int, recurrent bool) {
+	if npre < 0 || npost <= 0 {
+		return // an invalid population, reported already
+	}
+	noAuto := recurrent && r.NoAutapse
+	switch r.Kind {
+	case synapse.OneToOne:
+		if noAuto {
+			c.add(path+".autapses", false, "one_to_one within one population makes only autapses")
+		}
+	case synapse.FixedInDegree:
+		avail := npre
+		if noAuto {
+			avail--
+		}
+		if r.NoMultapse && r.K > avail {
+			c.add(path+".k", r.K, "exceeds the %d distinct presynaptic neurons available without multapses", avail)
+		} else if r.K > 0 && avail <= 0 {
+			c.add(path+".k", r.K, "no presynaptic neuron is available")
+		}
+	case synapse.List:
+		seen := make(map[[2]int32]bool, len(r.Pairs))
+		for k, p := range r.Pairs {
+			pp := fmt.Sprintf("%s.pairs[%d]", path, k)
+			switch {
+			case int(p[0]) >= npre || int(p[1]) >= npost:
+				c.add(pp, fmt.Sprint(p), "outside the %d x %d neurons", npre, npost)
+				return
+			case noAuto && p[0] == p[1]:
+				c.add(pp, fmt.Sprint(p), "is an autapse, which is disabled")
+				return
+			case r.NoMultapse && seen[p]:
+				c.add(pp, fmt.Sprint(p), "is listed twice, and multapses are disabled")
+				return
+			}
+			seen[p] = true
+		}
+	}
 }
 
 // build allocates and wires the validated network.

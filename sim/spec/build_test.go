@@ -647,18 +647,19 @@ func TestRecordDefault(t *testing.T) {
 	}
 }
 
-// TestLateErrors: problems that synapse.Build finds while drawing (a listed neuron out
-// of range, an in-degree above the partners available without multapses, a one_to_one
-// projection of only autapses) are reported when building, naming the projection.
-func TestLateErrors(t *testing.T) {
+// TestConnectivityErrors: problems a rule can only have against the population sizes (a
+// listed neuron out of range, a repeated pair without multapses, an in-degree above the
+// partners available, a one_to_one projection of only autapses) are found by validation
+// with the other errors, naming the key.
+func TestConnectivityErrors(t *testing.T) {
 	for _, tc := range []struct {
 		old, new string
 		want     []string
 	}{
-		{"pairs = [[0, 1], [1, 9]]", "pairs = [[0, 1], [1, 10]]", []string{"projections[3] (gen->inh)", "pair 1 (1, 10) outside the 2 x 10 neurons"}},
-		{"pairs = [[0, 1], [1, 9]]", "pairs = [[0, 1], [0, 1]]\nmultapses = false", []string{"projections[3] (gen->inh)", "pair (0, 1) is listed twice"}},
-		{"k = 3\n", "k = 21\n", []string{"projections[1] (exc->inh)", "in-degree 21 exceeds the 20 distinct presynaptic neurons"}},
-		{"", "\n[[projections]]\nfrom = \"inh\"\nto = \"inh\"\nrule = \"one_to_one\"\nautapses = false\nweight = \"1 mV\"\ndelay = \"1 ms\"\n", []string{"projections[4] (inh->inh)", "only autapses"}},
+		{"pairs = [[0, 1], [1, 9]]", "pairs = [[0, 1], [1, 10]]", []string{"projections[3].pairs[1]", "[1 10]", "outside the 2 x 10 neurons"}},
+		{"pairs = [[0, 1], [1, 9]]", "pairs = [[0, 1], [0, 1]]\nmultapses = false", []string{"projections[3].pairs[1]", "listed twice"}},
+		{"k = 3\n", "k = 21\n", []string{"projections[1].k = 21", "exceeds the 20 distinct presynaptic neurons"}},
+		{"", "\n[[projections]]\nfrom = \"inh\"\nto = \"inh\"\nrule = \"one_to_one\"\nautapses = false\nweight = \"1 mV\"\ndelay = \"1 ms\"\n", []string{"projections[4].autapses", "only autapses"}},
 	} {
 		_, err := decodeBuild(edit(t, minimal, tc.old, tc.new), spec.Options{})
 		for _, w := range tc.want {

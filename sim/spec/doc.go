@@ -15,12 +15,10 @@
 // for example populations.exc.v_th = "-50 ms": ms is a unit of time; expected a voltage
 // such as "-65 mV". The lines are collected in an *Errors. Nothing is allocated before
 // the whole spec has been validated and the network's estimated memory checked against
-// Options.MemoryLimit. Some problems are found only while the synapses are drawn, and
-// are then reported alone, naming the projection ("projections[3] (gen->inh): pair 1
-// (1, 10) outside the 2 x 10 neurons"): a listed neuron index beyond a population's
-// size, a listed pair repeated with multapses = false, an in-degree k above the distinct
-// partners available with multapses = false, and one_to_one within a population with
-// autapses = false.
+// Options.MemoryLimit; connectivity that cannot be drawn (a listed neuron index beyond a
+// population's size, a listed pair repeated with multapses = false, an in-degree k above
+// the distinct partners available with multapses = false, one_to_one within a
+// population with autapses = false) is found by the same validation.
 //
 // # Units
 //
@@ -125,8 +123,8 @@
 //	{ normal = { mean = "1 mV", sd = "0.1 mV", min = "0 mV", max = "2 mV" } }
 //
 // mean and sd are required, min and max optional. A normal draw outside [min, max] is
-// redrawn (truncated, as NEST's normal_clipped, not clipped), and the mean must lie
-// within 3 sd of the bounds so that redrawing ends quickly. All values of a distribution
+// redrawn (truncated, as NEST's normal_clipped, not clipped), and [min, max] must hold
+// at least 0.001 of the normal's mass so that redrawing ends quickly. All values of a distribution
 // carry units of the key's dimension. The bounds decide the sign checks: a normal delay
 // needs min >= "0 ms", an excitatory normal weight min >= 0.
 //
