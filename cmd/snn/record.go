@@ -105,6 +105,7 @@ type Summary struct {
 	BuildSeconds   float64               `json:"build_seconds"`
 	Neurons        int                   `json:"neurons"`
 	Synapses       int64                 `json:"synapses"`
+	SynapseBytes   int64                 `json:"synapse_bytes"`
 	SynapticEvents uint64                `json:"synaptic_events"`
 	Spikes         int64                 `json:"spikes"`
 	SpikesSHA256   string                `json:"spikes_sha256"`
@@ -127,7 +128,7 @@ type PopSummary struct {
 func (r *recorder) summary(source string, net *spec.Network, wall, build time.Duration) *Summary {
 	st := net.Engine.Stats()
 	s := &Summary{Spec: source, Name: net.Name, Seed: net.Seed, SimSeconds: net.Duration.Seconds(),
-		WallSeconds: wall.Seconds(), BuildSeconds: build.Seconds(), Synapses: net.Synapses,
+		WallSeconds: wall.Seconds(), BuildSeconds: build.Seconds(), Synapses: net.Synapses, SynapseBytes: net.SynapseBytes,
 		SynapticEvents: st.SynapticEvents, Spikes: int64(st.Spikes),
 		SpikesSHA256: hex.EncodeToString(r.h.Sum(nil)),
 		Populations:  map[string]PopSummary{}, Finished: time.Now().UTC().Format(time.RFC3339)}

@@ -19,6 +19,8 @@ type Network struct {
 	Engine   *sim.Engine
 	Groups   []Group // indexed like the engine's populations
 	Synapses int64
+	// SynapseBytes is the memory the projections hold (targets, rows, weights, delays).
+	SynapseBytes int64
 	// EstimatedBytes is the memory estimate checked before building.
 	EstimatedBytes int64
 }
@@ -770,6 +772,7 @@ func (net *Network) build(pops []popPlan, inputs []inputPlan, projs []projPlan, 
 			return fmt.Errorf("projections[%d] (%s): %w", k, p.name, err)
 		}
 		net.Synapses += int64(proj.Len())
+		net.SynapseBytes += proj.Bytes()
 		e.Connect(index[p.from], index[p.to], proj)
 	}
 	return nil
