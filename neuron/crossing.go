@@ -10,8 +10,8 @@ import "math"
 // sup of g is at most c0 + sum over positive c of c e^{-r a} + sum over negative c of
 // c e^{-r b}, and the inf of g' is at least the analogous sum. Because g is smooth, the
 // sup is also at most max(g(a), g(b)) + (b-a)^2/8 sup(-d2g/ds2), with the second
-// derivative bounded termwise the same way. firstRoot uses them to discard intervals without a crossing and
-// to prove a crossing unique before refining it.
+// derivative bounded termwise the same way. firstRoot uses them to discard intervals
+// without a crossing and to prove a crossing unique before refining it.
 type expSum struct {
 	c0   float64
 	c, r [3]float64

@@ -1,0 +1,143 @@
+// Package neuron holds the populations that make spikes: leaky integrate-and-fire neurons
+// advanced in closed form from event to event, whose threshold crossings are found
+// rather than stepped, and input sources (Poisson processes and spike generators).
+//
+// A neuron population is a struct of arrays that satisfies sim.Neurons (Size, Next,
+// Step) and takes synaptic input in batches through
+//
+//	Deliver(t, receptor, targets, weights, w, spike)
+//
+// (synapse.Target): one call per delay group of a presynaptic spike, weights[k] (or w for
+// all when weights is nil) to neuron targets[k]. Every neuron has a key that is its next
+// threshold crossing or a lower bound on it, kept in an indexed priority queue: a 4-ary
+// heap for LIFDelta (heap.go), a calendar (bucket) queue for LIFExp, whose keys are times
+// close to the present (calendar.go). Both break ties by the lower neuron index. Next
+// reports the earliest key's tick and the engine calls Step when that tick is the
+// earliest event of the network. Step fires the neuron if its key is exact, or replaces the bound by a
+// tighter one. Time is sim.Time (integer nanoseconds); the models compute in ms and mV.
+// A crossing found between events is reported at the first tick at or after it.
+//
+// # LIFDelta: voltage jumps
+//
+//	tau_m dV/dt = -(V - EL) + Bias,   V -> V + w at an input of weight w (mV)
+//
+// Between inputs V(t) = V_inf + (V(t1) - V_inf) e^{-(t-t1)/tau_m}, V_inf = EL + Bias. The
+// state is kept scaled to the population's reference time T0,
+//
+//	a = (V - V_inf) e^{(t-T0)/tau_m},
+//
+// which is constant between inputs; an input adds w e^{(t-T0)/tau_m}, a factor shared by
+// every target of the batch, so an input costs a multiply-add and no exp. A neuron reaches
+// threshold at an input (and fires at that tick) or, when V_inf > VTh, by itself at
+//
+//	t* = T0 + tau_m ln q,   q = a/(VTh - V_inf),
+//
+// and ordering neurons by q orders them by t*: the heap holds q and the logarithm is
+// taken only for its head (keys are rescaled with a). Inhibition only delays t*, so the old key stays a valid lower
+// bound and is refreshed by Step when it reaches the head.
+//
+// # LIFExp: exponentially decaying currents
+//
+//	tau_m dV/dt = -(V - EL) + Bias + Ie + Ii
+//	tau_e dIe/dt = -Ie,   tau_i dIi/dt = -Ii
+//
+// with currents in mV (R*I): an excitatory input of w >= 0 makes Ie jump by w, an
+// inhibitory one of w <= 0 makes Ii jump by w (NEST's iaf_psc_exp; the CUBA benchmark).
+// With u = V - V_inf and s = t - T0 the solution is (Rotter & Diesmann 1999)
+//
+//	u(t)  = am e^{-s/tau_m} + ke be e^{-s/tau_e} + ki bi e^{-s/tau_i}
+//	Ie(t) = be e^{-s/tau_e},   Ii(t) = bi e^{-s/tau_i}
+//	ke = tau_e/(tau_e - tau_m),   ki = tau_i/(tau_i - tau_m)
+//
+// (tau_e or tau_i equal to tau_m is refused: that case has a t e^{-t/tau} solution). The
+// scaled coefficients am, be, bi are constant between inputs. An excitatory input of w at
+// t adds w e^{(t-T0)/tau_e} to be and subtracts ke w e^{(t-T0)/tau_m} from am, so that V
+// stays continuous; the factors are shared by the batch. When tau_m/tau_e or tau_m/tau_i
+// is a small integer k (CUBA: 20/5, 20/10) that decay is computed as e^{-s/tau_m} to the
+// power k instead of by exp. Both models rescale their
+// coefficients to a new T0 about every 300 of their fastest time constant, so the scaled
+// values stay far from float64 overflow however long the run.
+//
+// The distance to threshold s ms after a time t is an exponential sum
+//
+//	g(s) = u(t+s) - (VTh - V_inf) = c0 + c1 e^{-s/tau_m} + c2 e^{-s/tau_e} + c3 e^{-s/tau_i},
+//
+// whose first root is the next spike. It is found lazily, from lower bounds:
+//
+//   - Comparison. If C bounds Ie + Ii from above on [t, t+W], then there
+//     u(t+s) <= C + (u0 - C) e^{-s/tau_m}, which reaches threshold th = VTh - V_inf only
+//     after sigma(C, u0) = tau_m ln((C - u0)/(C - th)) (never if C <= th); so no crossing
+//     happens before t + min(sigma, W). At Step, C = Ie(t) serves for ever, because Ie only
+//     decays and Ii <= 0; a neuron with no positive term left cannot cross and leaves the
+//     heap. Step also opens a window [t, t+W], W a little beyond the new bound, and
+//     keeps the largest value Ii can have in it without new inhibition, Ii(t) e^{-W/tau_i}.
+//   - At an excitatory input inside the window, C = Ie(now) + that value bounds Ie + Ii
+//     until the window's end (Ie only decays and inhibition only lowers Ii). The new
+//     bound uses the Pade inequality ln(1+y) >= 2y/(2+y) (y >= 0) for
+//     sigma = tau_m ln(1+y), y = (th - u)/(C - th): two divisions and no exp decide that
+//     the current key is still earlier, which is the common case far from threshold;
+//     only otherwise is the logarithm taken and the key lowered to min(t + sigma, window
+//     end).
+//   - Inhibitory input only delays the crossing: the key stays a valid lower bound.
+//   - When a bound at Step lies within a millisecond, the first root is searched exactly.
+//
+// The root finder (crossing.go, Brette 2007 for the problem) bisects [lo, hi] from the
+// left using rigorous upper bounds of g on each interval: termwise (each term is monotone,
+// so sup g <= c0 + sum of positive c e^{-r a} + sum of negative c e^{-r b}) and by
+// curvature (sup g <= max(g(a), g(b)) + (b-a)^2/8 sup(-d2g/ds2)), the latter staying tight
+// when large terms cancel, as they do when a synaptic time constant is close to tau_m.
+// An interval is discarded only when a bound shows g < 0 on it, so no crossing is missed.
+// An interval with g(b) >= 0 and a positive lower bound on g' holds exactly one crossing,
+// which safeguarded Newton steps (bisection whenever a step leaves the bracket) refine to
+// 1e-8 ms; an interval narrower than 1 ns that cannot be excluded counts as a crossing.
+// So the reported spike tick is the first tick at or after the first crossing, except
+// that a potential that comes within about |d2g/ds2| (1 ns)^2 of threshold may fire.
+//
+// # Refractoriness
+//
+// After a spike at t the potential is held at VReset until t + TRef, and the neuron
+// cannot fire before then.
+//
+//   - LIFDelta discards input arriving during the refractory period (NEST iaf_psc_delta
+//     with refractory_input false).
+//   - LIFExp keeps its currents decaying and receiving input during the refractory
+//     period and holds only V (NEST iaf_psc_exp): at t + TRef, V = VReset and the
+//     currents accumulated meanwhile drive it from there. This is arranged by choosing
+//     am so that u(t + TRef) = VReset - V_inf, and by correcting am for every input that
+//     arrives before then.
+//
+// At one tick, crossings come before inputs (sim.KindFire), so an input arriving at the
+// tick of a spike finds the neuron refractory.
+//
+// # Sources
+//
+// Poisson is n independent Poisson units sharing a piecewise-constant rate. The
+// superposition of n Poisson processes of rate r is one Poisson process of rate n r
+// whose spikes belong to units drawn uniformly, so the source keeps a single pending
+// emission, not n. At a rate change the pending draw restarts from the boundary with the
+// new rate, which is exact because exponential intervals are memoryless; segments of rate
+// 0 emit nothing, and a final rate-0 segment ends the source. Emission times are rounded
+// to the nearest nanosecond. Generator emits listed spikes in (time, unit) order.
+// Both draw nothing from a global generator: a Poisson source is a pure function of its
+// schedule and the rand.Rand it is given (one sim.Stream per source).
+//
+// # Tests
+//
+// The models are checked against closed forms (periodic firing under a constant bias,
+// the postsynaptic potentials and their peak) and against a brute-force fine-grid
+// reference on random input trains (1 us steps with the exact one-step propagator,
+// crossings located by bisection): same spikes, each within 1 ns.
+//
+// # References
+//
+//   - R. Brette (2007). Exact simulation of integrate-and-fire models with exponential
+//     currents. Neural Computation 19(10): 2604-2609.
+//   - R. Brette, M. Rudolph, T. Carnevale, et al. (2007). Simulation of networks of
+//     spiking neurons: a review of tools and strategies. Journal of Computational
+//     Neuroscience 23(3): 349-398. (The CUBA and COBA benchmarks.)
+//   - S. Rotter, M. Diesmann (1999). Exact digital simulation of time-invariant linear
+//     systems with applications to neuronal modeling. Biological Cybernetics 81: 381-402.
+//   - NEST models iaf_psc_exp and iaf_psc_delta (models/iaf_psc_exp.h,
+//     models/iaf_psc_delta.h): the same equations, parameters and refractory semantics,
+//     integrated on a time grid.
+package neuron
