@@ -8,51 +8,85 @@ import (
 
 // queue is the engine's event queue: a binary heap from gods ordered by Compare.
 //
-// gods/v2 is generic, so an Event is stored by value without boxing (the v1 API stores
-// interface{} values and allocates on every push). Its backing array list, however,
-// shrinks to a new array whenever it falls to a quarter of its capacity, and grows again
-// by allocating: a queue whose size swings (it empties between bursts of spikes) would
-// allocate at every swing. The queue therefore keeps padding entries, later than every
-// event, at least twice as many as the most real events it has held: the list then never
-// falls to a quarter of its capacity, and a run in steady state allocates nothing. The
-// padding costs about one level of heap depth.
+// The events themselves live in a slab owned by the queue; the gods heap (v2, generic,
+// so nothing is boxed) orders 4-byte slab indices, which makes its swaps cheap. Freed
+// slots are reused, so a run in steady state allocates nothing.
+//
+// The heap's backing array list shrinks to a new array whenever it falls to a quarter of
+// its capacity, and grows again by allocating: a queue whose size swings (it empties
+// between bursts of spikes) would allocate at every swing. The queue therefore keeps
+// padding entries, later than every event, at least twice as many as the real events it
+// holds: the list holds at most 1.5 pad entries, so its capacity stays below 3 pad + 2
+// (it doubles when full) and it never falls to a quarter of it. The padding costs about
+// one level of heap depth.
 type queue struct {
-	pq   *priorityqueue.Queue[Event]
+	pq   *priorityqueue.Queue[int32]
+	slab []Event
+	free []int32
 	real int // queued events, padding excluded
 	pad  int // padding entries
 }
 
-// padKind marks padding entries; it sorts after every real kind, at time Never.
+// padKind marks padding entries. They sit at distinct times just before Never, later
+// than any event, so comparisons among them are decided by the time alone.
 const padKind Kind = math.MaxUint8
 
 func newQueue() *queue {
-	return &queue{pq: priorityqueue.NewWith[Event](Compare)}
+	q := &queue{}
+	q.pq = priorityqueue.NewWith(func(a, b int32) int {
+		ea, eb := &q.slab[a], &q.slab[b]
+		switch { // the time decides almost every comparison
+		case ea.T < eb.T:
+			return -1
+		case ea.T > eb.T:
+			return 1
+		}
+		return Compare(*ea, *eb)
+	})
+	return q
+}
+
+func (q *queue) alloc(e Event) int32 {
+	if n := len(q.free); n > 0 {
+		k := q.free[n-1]
+		q.free = q.free[:n-1]
+		q.slab[k] = e
+		return k
+	}
+	q.slab = append(q.slab, e)
+	return int32(len(q.slab) - 1)
 }
 
 // push adds e. Cost O(log n).
 func (q *queue) push(e Event) {
-	q.pq.Enqueue(e)
+	q.pq.Enqueue(q.alloc(e))
 	q.real++
 	if 2*q.real > q.pad {
-		for target := 4 * q.real; q.pad < target; q.pad++ {
-			q.pq.Enqueue(Event{T: Never, Kind: padKind, Seq: uint64(q.pad)})
+		for target := 2*q.real + 2; q.pad < target; q.pad++ {
+			q.pq.Enqueue(q.alloc(Event{T: Never - Time(q.pad), Kind: padKind, Seq: uint64(q.pad)}))
 		}
 	}
 }
 
 // peek returns the first event in the total order without removing it.
 func (q *queue) peek() (Event, bool) {
-	e, ok := q.pq.Peek()
-	return e, ok && e.Kind != padKind
+	k, ok := q.pq.Peek()
+	if !ok || q.slab[k].Kind == padKind {
+		return Event{}, false
+	}
+	return q.slab[k], true
 }
 
 // pop removes and returns the first event. Cost O(log n).
 func (q *queue) pop() (Event, bool) {
-	if _, ok := q.peek(); !ok {
+	e, ok := q.peek()
+	if !ok {
 		return Event{}, false
 	}
+	k, _ := q.pq.Dequeue()
+	q.free = append(q.free, k)
 	q.real--
-	return q.pq.Dequeue()
+	return e, true
 }
 
 // len returns the number of queued events.
