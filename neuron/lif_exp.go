@@ -319,12 +319,12 @@ func (l *LIFExp) Deliver(t sim.Time, receptor int, targets []uint32, weights []f
 		case c > l.th:
 			// sigma(C, u) = tau_m ln(1+y), y = gap/(C - th). The Pade lower bound
 			// ln(1+y) >= 2y/(2+y) settles most inputs with a division.
-			y := gap / (c - l.th)
+			d := c - l.th
 			key := l.h.keyOf(int32(j))
-			if now+tauM*2*y/(2+y) >= key {
+			if now+tauM*2*gap/(2*d+gap) >= key { // 2y/(2+y) with y = gap/d
 				continue
 			}
-			if lb := math.Min(now+tauM*lnBelow(1+y), s.wEnd); lb < key {
+			if lb := math.Min(now+tauM*lnBelow(1+gap/d), s.wEnd); lb < key {
 				l.h.set(int32(j), lb)
 			}
 		}
