@@ -24,14 +24,19 @@ type LIFDelta struct {
 	drift  bool    // vInf > VTh: neurons cross without input
 	rate   float64 // 1/tau_m, 1/ms
 	t0     sim.Time
-	a      []float64
-	refEnd []sim.Time
-	exact  []bool // key is the crossing itself, not only a lower bound
+	s      []deltaState
 	h      crossings
 	// next caches the tick of the heap's head: head neuron, its key, and the tick.
 	nextI int32
 	nextQ float64
 	nextT sim.Time
+}
+
+// deltaState is the state of one LIFDelta neuron, kept together for locality.
+type deltaState struct {
+	a      float64 // (V - V_inf) e^{(t - t0)/tau_m}, valid from refEnd on
+	refEnd sim.Time
+	exact  bool // the key is the crossing itself, not only a lower bound
 }
 
 // NewLIFDelta returns a population of len(v0) neurons starting at potentials v0 (mV) at
@@ -45,25 +50,25 @@ func NewLIFDelta(p Params, v0 []float64) (*LIFDelta, error) {
 		return nil, err
 	}
 	l := &LIFDelta{p: p, vInf: p.VInf(), rate: 1 / p.TauM, nextI: -1,
-		a: make([]float64, n), refEnd: make([]sim.Time, n), exact: make([]bool, n), h: newCrossings(n)}
+		s: make([]deltaState, n), h: newCrossings(n)}
 	l.th, l.ur = p.VTh-l.vInf, p.VReset-l.vInf
 	l.drift = l.th < 0
 	l.invTh = 1 / l.th
 	for i, v := range v0 {
-		l.a[i] = v - l.vInf
-		l.exact[i] = true
+		l.s[i].a = v - l.vInf
+		l.s[i].exact = true
 		switch {
 		case v >= p.VTh:
 			l.h.set(int32(i), 0) // above threshold at the start: fires at t = 0
 		case l.drift:
-			l.h.set(int32(i), l.a[i]*l.invTh)
+			l.h.set(int32(i), l.s[i].a*l.invTh)
 		}
 	}
 	return l, nil
 }
 
 // Size returns the number of neurons.
-func (l *LIFDelta) Size() int { return len(l.a) }
+func (l *LIFDelta) Size() int { return len(l.s) }
 
 // Next returns the tick of the earliest pending crossing or bound.
 func (l *LIFDelta) Next() sim.Time {
@@ -76,8 +81,8 @@ func (l *LIFDelta) Next() sim.Time {
 	case q == never:
 	case q <= 1: // at or above threshold when its key was set: fire at once
 		t = l.t0
-		if l.refEnd[i] > t {
-			t = l.refEnd[i]
+		if l.s[i].refEnd > t {
+			t = l.s[i].refEnd
 		}
 	default:
 		t = l.t0 + sim.CeilMs(l.p.TauM*math.Log(q))
@@ -89,10 +94,10 @@ func (l *LIFDelta) Next() sim.Time {
 // V returns the membrane potential of neuron i at time t, which must not be earlier than
 // the population's last event.
 func (l *LIFDelta) V(i int, t sim.Time) float64 {
-	if t < l.refEnd[i] {
+	if t < l.s[i].refEnd {
 		return l.p.VReset
 	}
-	return l.vInf + l.a[i]*math.Exp(-(t-l.t0).Ms()*l.rate)
+	return l.vInf + l.s[i].a*math.Exp(-(t-l.t0).Ms()*l.rate)
 }
 
 func (l *LIFDelta) rebase(t sim.Time) {
@@ -101,8 +106,8 @@ func (l *LIFDelta) rebase(t sim.Time) {
 		return
 	}
 	f := math.Exp(-x)
-	for i := range l.a {
-		l.a[i] *= f
+	for i := range l.s {
+		l.s[i].a *= f
 	}
 	l.h.scale(f)
 	l.t0 = t
@@ -113,11 +118,11 @@ func (l *LIFDelta) rebase(t sim.Time) {
 func (l *LIFDelta) fire(i int32, t sim.Time, spike sim.SpikeFunc) {
 	spike(i, t)
 	r := t + l.p.TRef
-	l.refEnd[i] = r
-	l.a[i] = l.ur * math.Exp((r-l.t0).Ms()*l.rate)
-	l.exact[i] = true
+	l.s[i].refEnd = r
+	l.s[i].a = l.ur * math.Exp((r-l.t0).Ms()*l.rate)
+	l.s[i].exact = true
 	if l.drift {
-		l.h.set(i, l.a[i]*l.invTh)
+		l.h.set(i, l.s[i].a*l.invTh)
 	} else {
 		l.h.set(i, never)
 	}
@@ -128,12 +133,12 @@ func (l *LIFDelta) fire(i int32, t sim.Time, spike sim.SpikeFunc) {
 func (l *LIFDelta) Step(t sim.Time, spike sim.SpikeFunc) {
 	l.rebase(t)
 	i, _ := l.h.top()
-	if l.exact[i] {
+	if l.s[i].exact {
 		l.fire(i, t, spike)
 		return
 	}
-	l.exact[i] = true
-	l.h.set(i, l.a[i]*l.invTh)
+	l.s[i].exact = true
+	l.h.set(i, l.s[i].a*l.invTh)
 }
 
 // Deliver applies one batch of inputs at time t: weights[k] (or w when weights is nil)
@@ -146,11 +151,12 @@ func (l *LIFDelta) Deliver(t sim.Time, _ int, targets []uint32, weights []float6
 		if weights != nil {
 			w = weights[k]
 		}
-		if t < l.refEnd[j] {
+		s := &l.s[j]
+		if t < s.refEnd {
 			continue
 		}
-		a := l.a[j] + w*f
-		l.a[j] = a
+		a := s.a + w*f
+		s.a = a
 		if a >= thf {
 			l.fire(int32(j), t, spike)
 			continue
@@ -162,10 +168,10 @@ func (l *LIFDelta) Deliver(t sim.Time, _ int, targets []uint32, weights []float6
 		// delays it: the old key stays a valid lower bound, refreshed by Step if it
 		// reaches the head of the heap.
 		if q := a * l.invTh; w > 0 && q < l.h.key(int32(j)) {
-			l.exact[j] = true
+			s.exact = true
 			l.h.set(int32(j), q)
 		} else {
-			l.exact[j] = false
+			s.exact = false
 		}
 	}
 }
