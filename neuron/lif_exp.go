@@ -275,40 +275,33 @@ func (l *LIFExp) Deliver(t sim.Time, receptor int, targets []uint32, weights []f
 	l.h.advance(now)
 	gm, ge, gi := l.decays(x)
 	fm := 1 / gm
-	if receptor != Excitatory {
-		fi := 1 / gi
-		for n, j := range targets {
-			if weights != nil {
-				w = weights[n]
-			}
-			s := &l.s[j]
-			db := w * fi
-			s.bi += db
-			if r := s.refEnd; t < r {
-				// Keep V(r) = VReset: the new current's share of u at r goes into am.
-				s.am -= l.ki * db * math.Exp(-(r-l.t0).Ms()*(l.ri-l.rm))
-				continue
-			}
-			s.am -= l.ki * w * fm
-			s.exact = false // inhibition only delays the crossing: the key stays a bound
-		}
-		return
+	exc := receptor == Excitatory
+	fs, k, rs := 1/gi, l.ki, l.ri
+	if exc {
+		fs, k, rs = 1/ge, l.ke, l.re
 	}
-	fe := 1 / ge
 	tauM := l.p.TauM
 	for n, j := range targets {
 		if weights != nil {
 			w = weights[n]
 		}
 		s := &l.s[j]
-		db := w * fe
-		s.be += db
+		db := w * fs
+		if exc {
+			s.be += db
+		} else {
+			s.bi += db
+		}
 		if r := s.refEnd; t < r {
-			s.am -= l.ke * db * math.Exp(-(r-l.t0).Ms()*(l.re-l.rm))
+			// Keep V(r) = VReset: the new current's share of u at r goes into am.
+			s.am -= k * db * math.Exp(-(r-l.t0).Ms()*(rs-l.rm))
 			continue
 		}
-		s.am -= l.ke * w * fm
+		s.am -= k * w * fm
 		s.exact = false
+		if !exc {
+			continue // inhibition only delays the crossing: the key stays a bound
+		}
 		ie := s.be * ge
 		c := ie + s.iiEnd
 		u := s.am*gm + l.ke*ie + l.ki*s.bi*gi
