@@ -74,10 +74,11 @@
 //   - At an excitatory input inside the window, C = Ie(now) + that value bounds Ie + Ii
 //     until the window's end (Ie only decays and inhibition only lowers Ii). The new
 //     bound uses the Pade inequality ln(1+y) >= 2y/(2+y) (y >= 0) for
-//     sigma = tau_m ln(1+y), y = (th - u)/(C - th): two divisions and no exp decide that
+//     sigma = tau_m ln(1+y), y = (th - u)/(C - th): a division and no exp decide that
 //     the current key is still earlier, which is the common case far from threshold;
-//     only otherwise is the logarithm taken and the key lowered to min(t + sigma, window
-//     end).
+//     only otherwise is the key lowered to min(t + sigma, window end), with the logarithm
+//     replaced by lnBelow, a lower bound within 0.002 read from the float's exponent and
+//     a truncated series of its mantissa (Step's bound uses it too).
 //   - Inhibitory input only delays the crossing: the key stays a valid lower bound.
 //   - When a bound at Step lies within a millisecond, the first root is searched exactly.
 //
