@@ -81,7 +81,14 @@ func loadSpec(arg string) (*spec.Spec, string, error) {
 
 // run builds and runs one network and writes its outputs. Everything that can be refused
 // (flags, spec, memory, output directory) is checked before the first byte is written.
-func run(arg string, f runFlags, stdout io.Writer) (*Summary, error) {
+func run(arg string, f runFlags, stdout io.Writer) (sum *Summary, err error) {
+	defer func() {
+		// A panic is a bug in snn, not the user's doing: report it as such, not as a
+		// Go stack trace.
+		if p := recover(); p != nil {
+			sum, err = nil, fmt.Errorf("internal error (please report it with the spec and seed): %v", p)
+		}
+	}()
 	s, source, err := loadSpec(arg)
 	if err != nil {
 		return nil, err
@@ -113,8 +120,10 @@ func run(arg string, f runFlags, stdout io.Writer) (*Summary, error) {
 			dir = filepath.Join("runs", fmt.Sprintf("%s-%s-%d", net.Name, time.Now().Format("20060102-150405"), k))
 		}
 	}
-	if exists(filepath.Join(dir, "summary.json")) {
-		return nil, usageError{fmt.Errorf("%s already holds a run (summary.json); choose another -o or remove it", dir)}
+	for _, f := range []string{"summary.json", "spikes.csv"} {
+		if exists(filepath.Join(dir, f)) {
+			return nil, usageError{fmt.Errorf("%s already holds a run (%s); choose another -o or remove it", dir, f)}
+		}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -131,7 +140,7 @@ func run(arg string, f runFlags, stdout io.Writer) (*Summary, error) {
 	if err := rec.close(); err != nil {
 		return nil, fmt.Errorf("writing spikes: %w", err)
 	}
-	sum := rec.summary(source, net, wall, build)
+	sum = rec.summary(source, net, wall, build)
 	b, _ := json.MarshalIndent(sum, "", "  ")
 	if err := writeAtomic(filepath.Join(dir, "summary.json"), append(b, '\n')); err != nil {
 		return nil, err

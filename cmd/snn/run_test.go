@@ -166,3 +166,18 @@ func TestCommandExitStatus(t *testing.T) {
 		t.Errorf("snn run cubadv: %v\n%s", err, out)
 	}
 }
+
+// TestExistingOutputIsKept: a directory already holding spikes.csv (an earlier run that
+// did not finish, say) is refused and the file left as it was.
+func TestExistingOutputIsKept(t *testing.T) {
+	dir := t.TempDir()
+	old := filepath.Join(dir, "spikes.csv")
+	os.WriteFile(old, []byte("keep me\n"), 0o644)
+	_, err := run("cubadv", runFlags{out: dir, duration: "10ms"}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "already holds a run (spikes.csv)") {
+		t.Errorf("run into a directory with spikes.csv: %v", err)
+	}
+	if b, _ := os.ReadFile(old); string(b) != "keep me\n" {
+		t.Errorf("spikes.csv was overwritten: %q", b)
+	}
+}
