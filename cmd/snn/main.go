@@ -1,7 +1,7 @@
 // Command snn runs spiking network simulations described by spec files.
 //
 //	snn run [SPEC|NAME] [-o DIR] [--seed N] [--duration T]
-//	snn examples
+//	snn examples [NAME]
 //
 // Exit status: 0 on success, 2 for bad input (flags, spec), 1 for a failure while
 // running (disk full and the like).

@@ -153,6 +153,18 @@ func TestCommandExitStatus(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "cuba") || !strings.Contains(string(out), "(default)") {
 		t.Errorf("snn examples: %v\n%s", err, out)
 	}
+	// snn examples NAME prints a spec that runs as a file.
+	spec := filepath.Join(t.TempDir(), "cubadv.toml")
+	out, err = exec.Command(bin, "examples", "cubadv").Output()
+	if err != nil || !strings.Contains(string(out), `name = "cubadv"`) {
+		t.Fatalf("snn examples cubadv: %v\n%s", err, out)
+	}
+	os.WriteFile(spec, out, 0o644)
+	cmd = exec.Command(bin, "run", spec, "--duration", "20ms", "-o", "f")
+	cmd.Dir = t.TempDir()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("running the printed spec: %v\n%s", err, out)
+	}
 	cmd = exec.Command(bin, "run", "cuba", "--seed", "x")
 	cmd.Dir = t.TempDir()
 	out, _ = cmd.CombinedOutput()
