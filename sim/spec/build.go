@@ -653,6 +653,13 @@ func (c *checker) projection(path string, pr Projection, names map[string]string
 		if !d.IsConst() && hi > synapse.MaxDelay.Ms() {
 			c.add(path+".delay", nil, "per-synapse delays are limited to %v (largest possible %v ms); bound a normal delay with max", synapse.MaxDelay, hi)
 		}
+		// A voltage jump can make a neuron fire at the instant the input arrives; with no
+		// delay and no refractory period, spikes could then beget spikes at one instant
+		// without end.
+		if _, whi := cfg.Weight.Bounds(); lo == 0 && okW && whi > 0 && target != nil &&
+			target.model == "lif_delta" && target.params.TRef == 0 && names[pr.From] == "populations" {
+			c.add(path+".delay", nil, "a zero delay onto %q, a lif_delta population without refractory period, lets spikes cause spikes at the same instant without end; give a delay or a t_ref above zero", pr.To)
+		}
 	}
 	if len(c.errs) > n0 || target == nil {
 		return pl, false

@@ -238,6 +238,7 @@ func TestBadInput(t *testing.T) {
 		// -30 pA becomes -30 pA * 20 ms / 250 pF = -2.4 mV; +30 pA +2.4 mV.
 		{"inhibitory weight positive", `weight = "-30 pA"`, `weight = "30 pA"`, []string{"projections[2].weight", "inhibitory weights must not be positive", "largest possible 2.4"}},
 		{"current weight on lif_delta", `weight = { uniform = ["0.1 mV", "0.2 mV"] }`, `weight = "10 pA"`, []string{`projections[1].weight = "10 pA"`, "pA is a unit of current", "expected a voltage"}},
+		{"zero delay onto lif_delta without t_ref", `delay = "0.5 ms"`, `delay = "0 ms"`, []string{"projections[1].delay", "zero delay onto \"inh\"", "without refractory period"}},
 		{"negative delay", `delay = "1 ms"`, `delay = "-1 ms"`, []string{"projections[0].delay", "delays must not be negative", "smallest possible -1 ms"}},
 		{"normal delay without min", `, min = "0.5 ms",`, `,`, []string{"projections[2].delay", "must not be negative", "-Inf", "bound a normal delay with min"}},
 		{"delay too long per synapse", `delay = { normal = { mean = "1.5 ms", sd = "0.5 ms", min = "0.5 ms", max = "3 ms" } }`, `delay = { uniform = ["1 s", "5 s"] }`, []string{"projections[2].delay", "per-synapse delays are limited to 4294.96", "largest possible 5000"}},

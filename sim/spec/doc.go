@@ -105,6 +105,9 @@
 //	           inhibitory ones <= 0, for every value the distribution can give.
 //	delay      time >= 0, or distribution; required ("0 ms" for none). Per-synapse
 //	           (distributed) delays are limited to synapse.MaxDelay, about 4295 ms.
+//	           A delay that can be 0 with a positive weight from neurons onto a
+//	           lif_delta population with t_ref = 0 is refused: spikes could cause
+//	           spikes at one instant without end.
 //
 // See package synapse for how each rule honours autapses = false and multapses = false.
 //
