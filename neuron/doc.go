@@ -70,9 +70,11 @@
 //     happens before t + min(sigma, W). At Step, C = Ie(t) serves for ever, because Ie only
 //     decays and Ii <= 0; a neuron with no positive term left cannot cross and leaves the
 //     heap. Step also opens a window [t, t+W], W a little beyond the new bound, and
-//     keeps the largest value Ii can have in it without new inhibition, Ii(t) e^{-W/tau_i}.
-//   - At an excitatory input inside the window, C = Ie(now) + that value bounds Ie + Ii
-//     until the window's end (Ie only decays and inhibition only lowers Ii). The new
+//     keeps the decay factor e^{-(t+W-T0)/tau_i}: times the current bi it is Ii at the
+//     window's end, the largest value Ii can take in the window.
+//   - At an excitatory input inside the window, C = Ie(now) + Ii(window end) bounds
+//     Ie + Ii until the window's end (Ie only decays, Ii rises toward 0, and inhibition
+//     arriving since the Step only lowers it, which this bound takes into account). The new
 //     bound uses the Pade inequality ln(1+y) >= 2y/(2+y) (y >= 0) for
 //     sigma = tau_m ln(1+y), y = (th - u)/(C - th): a division and no exp decide that
 //     the current key is still earlier, which is the common case far from threshold;

@@ -31,23 +31,25 @@ const (
 // (am, be, bi) are constant between inputs; an input changes them by w times factors
 // shared by every target of the presynaptic spike, so the hot path has no exp.
 //
-// Threshold crossings: every neuron keeps in the heap a lower bound on the time of its
-// next crossing (ms), or the crossing itself. The bounds come from comparison: if C bounds
-// Ie + Ii from above on a window [t, t+W], then there u(t+s) <= C + (u0 - C) e^{-s/tau_m},
-// which reaches threshold only after sigma(C, u0) = tau_m ln((C - u0)/(C - th)).
-//   - When a bound reaches the head of the heap (Step), the state is evaluated and the
+// Threshold crossings: every neuron keeps a lower bound on the time of its next crossing
+// (ms), or the crossing itself, in a calendar queue. The bounds come from comparison: if
+// C bounds Ie + Ii from above on a window [t, t+W], then there
+// u(t+s) <= C + (u0 - C) e^{-s/tau_m}, which reaches threshold only after
+// sigma(C, u0) = tau_m ln((C - u0)/(C - th)).
+//   - When a bound reaches the head of the queue (Step), the state is evaluated and the
 //     new bound is sigma(Ie, u) (Ie only decays and Ii <= 0). Only when that bound is
 //     within a millisecond is the exact first crossing searched, with the safeguarded root
-//     finder of crossing.go. For the inputs that follow, the neuron keeps
-//     C = Ie + Ii e^{-W/tau_i}, valid over a window W a little beyond the bound.
+//     finder of crossing.go. For the inputs that follow, the neuron keeps the decay
+//     factor of Ii at the end of a window a little beyond the bound.
 //     (Tightening the Step bound with the inhibition left at S, the fixed point
-//     S = sigma(C(S)), saved under 5 % of the steps of the cuba example and cost more
+//     S = sigma(C(S)), saved under 8 % of the steps of the cuba example and cost more
 //     than it saved.)
-//   - An excitatory input of w raises that C by w (Ie + Ii can grow by at most w), and
-//     the new bound min(sigma(C, u), window end), with the logarithm replaced by the Pade
-//     lower bound ln(1+y) >= 2y/(2+y), costs two divisions and no exp; the key is lowered
-//     only if the bound is earlier, which is rare when the neuron is far from threshold.
-//   - An inhibitory input only delays the crossing: C and the key stay valid bounds.
+//   - An excitatory input bounds Ie + Ii until the window's end by C = Ie + Ii(window
+//     end), which counts every input so far; the new bound min(sigma(C, u), window end)
+//     is first checked against the key with the Pade bound ln(1+y) >= 2y/(2+y) (one
+//     division, no exp or log), and the key is lowered, with lnBelow for the logarithm,
+//     only if the bound is earlier.
+//   - An inhibitory input only delays the crossing: the key stays a valid bound.
 type LIFExp struct {
 	p          Params
 	vInf       float64
@@ -64,7 +66,7 @@ type LIFExp struct {
 // expState is the hot state of one LIFExp neuron, kept together for locality.
 type expState struct {
 	am, be, bi float64
-	iiEnd      float64 // Ii at wEnd as of the last Step: bounds Ii on [then, wEnd]
+	giEnd      float64 // e^{-(wEnd - t0)/tau_i}: Ii(wEnd) = bi giEnd bounds Ii up to wEnd
 	wEnd       float64 // ms
 	refEnd     sim.Time
 	exact      bool // the key is the crossing itself
@@ -175,6 +177,7 @@ func (l *LIFExp) rebase(t sim.Time) {
 		s.am *= fm
 		s.be *= fe
 		s.bi *= fi
+		s.giEnd /= fi
 	}
 	l.t0 = t
 }
@@ -225,10 +228,10 @@ func (l *LIFExp) Step(t sim.Time, spike sim.SpikeFunc) {
 		l.fire(i, t, spike)
 		return
 	}
-	ie, ii := f.c[1]/l.ke, f.c[2]/l.ki
+	ie := f.c[1] / l.ke
 	if f.never() {
 		// Ie only decays and Ii <= 0: C = Ie bounds Ie + Ii for ever.
-		s.iiEnd, s.wEnd = 0, never
+		s.giEnd, s.wEnd = 0, never
 		l.h.set(i, never)
 		return
 	}
@@ -244,10 +247,10 @@ func (l *LIFExp) Step(t sim.Time, spike sim.SpikeFunc) {
 	}
 	// The window for the bounds of later excitatory inputs.
 	if lb == never {
-		s.iiEnd, s.wEnd = 0, never
+		s.giEnd, s.wEnd = 0, never
 	} else {
 		win := windowFactor * lb
-		s.iiEnd, s.wEnd = ii*math.Exp(-win*l.ri), now+win
+		s.giEnd, s.wEnd = gi*math.Exp(-win*l.ri), now+win
 	}
 	s.exact = exact
 	l.h.set(i, key)
@@ -303,7 +306,7 @@ func (l *LIFExp) Deliver(t sim.Time, receptor int, targets []uint32, weights []f
 			continue // inhibition only delays the crossing: the key stays a bound
 		}
 		ie := s.be * ge
-		c := ie + s.iiEnd
+		c := ie + s.bi*s.giEnd // later inhibition tightens it
 		u := s.am*gm + l.ke*ie + l.ki*s.bi*gi
 		gap := l.th - u
 		switch {
