@@ -204,7 +204,7 @@ func (l *LIFExp) sigma(c, u0 float64) float64 {
 	return l.p.TauM * lnBelow((c-u0)/(c-l.th))
 }
 
-// Step fires the neuron at the head of the heap if its key is its crossing; otherwise it
+// Step fires the neuron at the head of the queue if its key is its crossing; otherwise it
 // evaluates the neuron and replaces the key by a tighter bound or by the crossing.
 func (l *LIFExp) Step(t sim.Time, spike sim.SpikeFunc) {
 	l.rebase(t)
