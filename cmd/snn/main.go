@@ -15,6 +15,9 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// version is the snn version, written into every run's manifest and parts.
+const version = "0.1.0-dev"
+
 // usageError marks bad input: exit status 2.
 type usageError struct{ err error }
 

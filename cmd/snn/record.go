@@ -1,30 +1,28 @@
 package main
 
 import (
-	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"hash"
 	"math"
-	"os"
 	"strconv"
 	"time"
 
+	"snn/recordings"
 	"snn/sim"
 	"snn/sim/spec"
 )
 
-// recorder observes every spike: it writes the recorded ones to spikes.csv, digests the
-// spikes of all neuron populations and keeps per-neuron ISI statistics.
+// recorder observes every spike: it streams the recorded ones to the spikes dataset,
+// digests the spikes of all neuron populations and keeps per-neuron ISI statistics.
 //
 // spikes_sha256 is the SHA-256 of the lines "time_ns,population,neuron\n" of every spike
-// of every neuron population (inputs excluded) in event order; when every neuron
-// population is recorded (the default) it equals the SHA-256 of spikes.csv without its
-// header line.
+// of every neuron population (inputs excluded) in event order, so two runs compare at a
+// glance; with the default recording it is the digest of the spikes dataset's rows
+// printed that way (for example by DuckDB).
 type recorder struct {
 	groups []spec.Group
-	f      *os.File
-	w      *bufio.Writer
+	spikes *recordings.SpikeWriter
 	h      hash.Hash
 	line   []byte
 	counts []int64
@@ -38,20 +36,15 @@ type welford struct {
 	mean, m2 float64
 }
 
-func newRecorder(net *spec.Network, path string) (*recorder, error) {
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, err
-	}
-	r := &recorder{groups: net.Groups, f: f, w: bufio.NewWriterSize(f, 1<<20), h: sha256.New(),
+func newRecorder(net *spec.Network, spikes *recordings.SpikeWriter) *recorder {
+	r := &recorder{groups: net.Groups, spikes: spikes, h: sha256.New(),
 		counts: make([]int64, len(net.Groups)), isi: make([][]welford, len(net.Groups))}
 	for g, gr := range net.Groups {
 		if !gr.Input {
 			r.isi[g] = make([]welford, gr.Size)
 		}
 	}
-	r.w.WriteString("time_ns,population,neuron\n")
-	return r, nil
+	return r
 }
 
 // Spike implements sim.Observer.
@@ -70,29 +63,18 @@ func (r *recorder) Spike(t sim.Time, g, u int32) {
 		s.n++
 		s.last = t
 	}
-	if gr.Input && !gr.Record {
-		return
+	if gr.Record {
+		r.spikes.Add(int64(t), g, u)
 	}
-	r.line = strconv.AppendInt(r.line[:0], int64(t), 10)
-	r.line = append(r.line, ',')
-	r.line = append(r.line, gr.Name...)
-	r.line = append(r.line, ',')
-	r.line = strconv.AppendInt(r.line, int64(u), 10)
-	r.line = append(r.line, '\n')
 	if !gr.Input {
+		r.line = strconv.AppendInt(r.line[:0], int64(t), 10)
+		r.line = append(r.line, ',')
+		r.line = append(r.line, gr.Name...)
+		r.line = append(r.line, ',')
+		r.line = strconv.AppendInt(r.line, int64(u), 10)
+		r.line = append(r.line, '\n')
 		r.h.Write(r.line)
 	}
-	if gr.Record {
-		r.w.Write(r.line)
-	}
-}
-
-func (r *recorder) close() error {
-	err := r.w.Flush()
-	if cerr := r.f.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // Summary is summary.json.

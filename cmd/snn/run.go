@@ -7,12 +7,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"snn/examples"
+	"snn/recordings"
 	"snn/sim"
 	"snn/sim/spec"
 )
@@ -32,8 +34,9 @@ func runCmd() *cobra.Command {
 		Long: `Run a network from a spec file or a built-in example (see snn examples).
 
 Writes into DIR (default: a new folder under ./runs):
+  run.json      the manifest: spec, seed, version, start and end, complete parts
   summary.json  what ran and what it did (counts, rates, CV of ISI, spikes_sha256)
-  spikes.csv    every recorded spike: time_ns,population,neuron in event order`,
+  spikes/       every recorded spike, Parquet parts (time_ns, node_ids, population)`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.seedSet = cmd.Flags().Changed("seed")
@@ -51,31 +54,32 @@ Writes into DIR (default: a new folder under ./runs):
 	return cmd
 }
 
-// loadSpec reads a spec file, or a built-in example when no file of that name exists.
-func loadSpec(arg string) (*spec.Spec, string, error) {
+// loadSpec reads a spec file, or a built-in example when no file of that name exists,
+// and returns it with its source ("example:NAME" or the path) and its text.
+func loadSpec(arg string) (*spec.Spec, string, []byte, error) {
 	data, err := os.ReadFile(arg)
 	switch {
 	case err == nil:
 		s, err := spec.Decode(arg, data)
 		if err != nil {
-			return nil, "", usageError{err}
+			return nil, "", nil, usageError{err}
 		}
 		if s.Name == "" {
 			s.Name = strings.TrimSuffix(filepath.Base(arg), filepath.Ext(arg))
 		}
-		return s, arg, nil
+		return s, arg, data, nil
 	case errors.Is(err, os.ErrNotExist):
 		b, ok := examples.Get(arg)
 		if !ok {
-			return nil, "", usageError{fmt.Errorf("%s: no such spec file or built-in example (built-in: %s)", arg, strings.Join(examples.Names(), ", "))}
+			return nil, "", nil, usageError{fmt.Errorf("%s: no such spec file or built-in example (built-in: %s)", arg, strings.Join(examples.Names(), ", "))}
 		}
 		s, err := spec.Decode(arg, b)
 		if err != nil {
-			return nil, "", err
+			return nil, "", nil, err
 		}
-		return s, "example:" + arg, nil
+		return s, "example:" + arg, b, nil
 	default:
-		return nil, "", usageError{err}
+		return nil, "", nil, usageError{err}
 	}
 }
 
@@ -89,7 +93,7 @@ func run(arg string, f runFlags, stdout io.Writer) (sum *Summary, err error) {
 			sum, err = nil, fmt.Errorf("internal error (please report it with the spec and seed): %v", p)
 		}
 	}()
-	s, source, err := loadSpec(arg)
+	s, source, text, err := loadSpec(arg)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +124,7 @@ func run(arg string, f runFlags, stdout io.Writer) (sum *Summary, err error) {
 			dir = filepath.Join("runs", fmt.Sprintf("%s-%s-%d", net.Name, time.Now().Format("20060102-150405"), k))
 		}
 	}
-	for _, f := range []string{"summary.json", "spikes.csv"} {
+	for _, f := range []string{"run.json", "summary.json", "spikes"} {
 		if exists(filepath.Join(dir, f)) {
 			return nil, usageError{fmt.Errorf("%s already holds a run (%s); choose another -o or remove it", dir, f)}
 		}
@@ -129,20 +133,44 @@ func run(arg string, f runFlags, stdout io.Writer) (sum *Summary, err error) {
 		return nil, err
 	}
 
-	rec, err := newRecorder(net, filepath.Join(dir, "spikes.csv"))
+	var pops []recordings.Population
+	for _, g := range net.Groups {
+		pops = append(pops, recordings.Population{Name: g.Name, Size: g.Size, Model: g.Model, Input: g.Input, Recorded: g.Record})
+	}
+	rr, err := recordings.CreateRun(dir, recordings.Manifest{Version: version, Name: net.Name, Spec: source,
+		SpecText: string(text), Seed: net.Seed, DurationNs: int64(net.Duration), Populations: pops, Started: time.Now().UTC()})
 	if err != nil {
 		return nil, err
 	}
+	if err := rr.AddDataset("spikes", recordings.SpikeColumns); err != nil {
+		return nil, err
+	}
+	names := make([]string, len(net.Groups))
+	for g, gr := range net.Groups {
+		names[g] = gr.Name
+	}
+	meta := map[string]string{"snn.run": net.Name, "snn.seed": strconv.FormatUint(net.Seed, 10),
+		"snn.version": version, "snn.spec": source, "snn.format": recordings.Format}
+	spikes, err := recordings.NewSpikeWriter(dir, names, meta, recordings.DefaultLimits, rr.PartClosed("spikes"))
+	if err != nil {
+		return nil, err
+	}
+	rec := newRecorder(net, spikes)
 	net.Engine.Observe(rec)
 	t1 := time.Now()
 	net.Engine.Run(net.Duration)
 	wall := time.Since(t1)
-	if err := rec.close(); err != nil {
-		return nil, fmt.Errorf("writing spikes: %w", err)
+	if err := spikes.Close(); err != nil {
+		err = fmt.Errorf("writing spikes: %w", err)
+		rr.Finish(err)
+		return nil, err
+	}
+	if err := rr.Finish(nil); err != nil {
+		return nil, err
 	}
 	sum = rec.summary(source, net, wall, build)
 	b, _ := json.MarshalIndent(sum, "", "  ")
-	if err := writeAtomic(filepath.Join(dir, "summary.json"), append(b, '\n')); err != nil {
+	if err := recordings.WriteAtomic(filepath.Join(dir, "summary.json"), append(b, '\n')); err != nil {
 		return nil, err
 	}
 	printSummary(stdout, sum, dir)
@@ -150,17 +178,6 @@ func run(arg string, f runFlags, stdout io.Writer) (sum *Summary, err error) {
 }
 
 func exists(p string) bool { _, err := os.Stat(p); return err == nil }
-
-// writeAtomic writes data to a temporary file beside path, then renames it, so a reader
-// never sees a partial file.
-func writeAtomic(path string, data []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, path)
-}
 
 func printSummary(w io.Writer, s *Summary, dir string) {
 	fmt.Fprintf(w, "%s: %s simulated in %.3f s (build %.3f s), seed %d\n", s.Name, time.Duration(s.SimSeconds*1e9), s.WallSeconds, s.BuildSeconds, s.Seed)

@@ -1,21 +1,23 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"snn/recordings"
 )
 
 // TestRunWritesSummaryAndSpikes runs the default example and checks summary.json against
-// spikes.csv: row counts agree, and spikes_sha256 is the SHA-256 of the CSV body.
+// the spikes dataset: row counts agree, and spikes_sha256 digests its rows.
 func TestRunWritesSummaryAndSpikes(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	var out bytes.Buffer
@@ -46,35 +48,46 @@ func TestRunWritesSummaryAndSpikes(t *testing.T) {
 	if js["sim_seconds"].(float64) != 0.3 {
 		t.Errorf("sim_seconds = %v, want 0.3 (--duration)", js["sim_seconds"])
 	}
-	csv, err := os.ReadFile(filepath.Join(dir, "spikes.csv"))
+	// The spikes dataset holds every recorded spike; its rows printed as
+	// "time_ns,population,node\n" digest to spikes_sha256.
+	h := sha256.New()
+	counts := map[string]int64{}
+	rows := int64(0)
+	last := int64(-1)
+	err = recordings.ReadSpikes(dir, func(r recordings.SpikeRow) error {
+		fmt.Fprintf(h, "%d,%s,%d\n", r.TimeNs, r.Population, r.NodeIDs)
+		counts[r.Population]++
+		rows++
+		if r.TimeNs < last {
+			return fmt.Errorf("rows out of time order at %d", r.TimeNs)
+		}
+		last = r.TimeNs
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	header, body, _ := bytes.Cut(csv, []byte("\n"))
-	if string(header) != "time_ns,population,neuron" {
-		t.Errorf("header %q", header)
+	if rows != sum.Spikes || sum.Spikes == 0 {
+		t.Errorf("spikes dataset has %d rows, summary says %d spikes", rows, sum.Spikes)
 	}
-	rows := bytes.Count(body, []byte("\n"))
-	if int64(rows) != sum.Spikes || sum.Spikes == 0 {
-		t.Errorf("spikes.csv has %d rows, summary says %d spikes", rows, sum.Spikes)
-	}
-	h := sha256.Sum256(body)
-	if hex.EncodeToString(h[:]) != sum.SpikesSHA256 {
-		t.Errorf("spikes_sha256 %s is not the digest of spikes.csv's body", sum.SpikesSHA256)
-	}
-	// Rates in the summary are the CSV's counts over neurons and time.
-	counts := map[string]int{}
-	sc := bufio.NewScanner(bytes.NewReader(body))
-	for sc.Scan() {
-		counts[strings.Split(sc.Text(), ",")[1]]++
+	if hex.EncodeToString(h.Sum(nil)) != sum.SpikesSHA256 {
+		t.Errorf("spikes_sha256 %s is not the digest of the dataset's rows", sum.SpikesSHA256)
 	}
 	for name, p := range sum.Populations {
-		if int64(counts[name]) != p.Spikes {
+		if counts[name] != p.Spikes {
 			t.Errorf("%s: %d rows, summary %d", name, counts[name], p.Spikes)
 		}
 		if want := float64(p.Spikes) / float64(p.Neurons) / 0.3; abs(p.MeanRateHz-want) > 1e-9 {
 			t.Errorf("%s: mean_rate_hz %v, want %v", name, p.MeanRateHz, want)
 		}
+	}
+	// The manifest lists the parts and the run as complete.
+	m, err := recordings.ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Status != "complete" || m.Datasets["spikes"].Rows != rows || len(m.Datasets["spikes"].Parts) == 0 || m.Seed != 1 || m.SpecText == "" {
+		t.Errorf("manifest: %+v", m)
 	}
 	if !strings.Contains(out.String(), "spikes_sha256") {
 		t.Errorf("no summary printed: %q", out.String())
@@ -179,17 +192,18 @@ func TestCommandExitStatus(t *testing.T) {
 	}
 }
 
-// TestExistingOutputIsKept: a directory already holding spikes.csv (an earlier run that
-// did not finish, say) is refused and the file left as it was.
+// TestExistingOutputIsKept: a directory already holding spikes (an earlier run that did
+// not finish, say) is refused and its files left as they were.
 func TestExistingOutputIsKept(t *testing.T) {
 	dir := t.TempDir()
-	old := filepath.Join(dir, "spikes.csv")
+	os.MkdirAll(filepath.Join(dir, "spikes"), 0o755)
+	old := filepath.Join(dir, "spikes", "part-00000.parquet")
 	os.WriteFile(old, []byte("keep me\n"), 0o644)
 	_, err := run("cubadv", runFlags{out: dir, duration: "10ms"}, &bytes.Buffer{})
-	if err == nil || !strings.Contains(err.Error(), "already holds a run (spikes.csv)") {
-		t.Errorf("run into a directory with spikes.csv: %v", err)
+	if err == nil || !strings.Contains(err.Error(), "already holds a run (spikes)") {
+		t.Errorf("run into a directory with spikes: %v", err)
 	}
 	if b, _ := os.ReadFile(old); string(b) != "keep me\n" {
-		t.Errorf("spikes.csv was overwritten: %q", b)
+		t.Errorf("a part was overwritten: %q", b)
 	}
 }
