@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/parquet-go/parquet-go"
 )
@@ -26,15 +27,24 @@ type SpikeRow struct {
 	Population string `parquet:"population,dict"`
 }
 
-// SpikeWriter streams spikes into dir/spikes/ as Parquet parts.
+// SpikeWriter streams spikes into dir/spikes/ as Parquet parts. Encoding, compression
+// and file IO happen on a goroutine of its own, fed full batches through a channel, so
+// the simulation does not wait for them (on two cores recording costs the run a few
+// percent of wall time); the rows and files are the same as if written inline.
 type SpikeWriter struct {
-	w     *writer[SpikeRow]
-	names []string
+	w      *writer[SpikeRow]
+	names  []string
+	buf    []SpikeRow
+	full   chan []SpikeRow // batches to encode, in order
+	free   chan []SpikeRow // encoded batches, for reuse
+	done   chan error      // the encoder's result, once full is closed
+	err    atomic.Pointer[error]
+	closed bool
 }
 
 // NewSpikeWriter starts a spikes dataset under runDir. names maps a population index to
 // its name; meta is copied into every part's key-value metadata; onClose is told of each
-// part once it is complete on disk.
+// part once it is complete on disk (from the writer's goroutine).
 func NewSpikeWriter(runDir string, names []string, meta map[string]string, lim Limits, onClose func(Part) error) (*SpikeWriter, error) {
 	m := map[string]string{"snn.dataset": "spikes", "snn.time_unit": "time_ns: nanoseconds since the start of the run"}
 	for k, v := range meta {
@@ -44,20 +54,78 @@ func NewSpikeWriter(runDir string, names []string, meta map[string]string, lim L
 	if err != nil {
 		return nil, err
 	}
-	return &SpikeWriter{w: w, names: names}, nil
+	s := &SpikeWriter{w: w, names: names, buf: make([]SpikeRow, 0, lim.Batch),
+		full: make(chan []SpikeRow, 2), free: make(chan []SpikeRow, 3), done: make(chan error, 1)}
+	for range 2 {
+		s.free <- make([]SpikeRow, 0, lim.Batch)
+	}
+	go s.encode()
+	return s, nil
 }
 
-// Add records one spike; it does not allocate. Write errors are kept and returned by
-// Err and Close.
+// encode writes the batches it is sent, in order, and returns each buffer for reuse.
+// After an error it keeps draining the channel, so the simulation never blocks on it.
+func (s *SpikeWriter) encode() {
+	for b := range s.full {
+		if s.err.Load() == nil {
+			s.write(b)
+		}
+		s.free <- b[:0]
+	}
+	if e := s.err.Load(); e != nil {
+		s.w.close() // removes the temporary part
+		s.done <- *e
+		return
+	}
+	s.done <- s.w.close()
+}
+
+func (s *SpikeWriter) write(b []SpikeRow) {
+	defer func() {
+		if p := recover(); p != nil { // a bug in the encoder must not hang the run
+			e := fmt.Errorf("writing spikes: %v", p)
+			s.err.CompareAndSwap(nil, &e)
+		}
+	}()
+	for _, r := range b {
+		s.w.add(r)
+	}
+	if s.w.err != nil {
+		e := s.w.err
+		s.err.CompareAndSwap(nil, &e)
+	}
+}
+
+// Add records one spike; it does not allocate. Write errors are reported by Err and
+// Close.
 func (s *SpikeWriter) Add(tNs int64, pop, node int32) {
-	s.w.add(SpikeRow{TimeNs: tNs, NodeIDs: node, Population: s.names[pop]})
+	s.buf = append(s.buf, SpikeRow{TimeNs: tNs, NodeIDs: node, Population: s.names[pop]})
+	if len(s.buf) == cap(s.buf) {
+		s.full <- s.buf
+		s.buf = <-s.free
+	}
 }
 
-// Err returns the first write error so far.
-func (s *SpikeWriter) Err() error { return s.w.err }
+// Err returns the first write error the encoder has met so far, if any.
+func (s *SpikeWriter) Err() error {
+	if e := s.err.Load(); e != nil {
+		return *e
+	}
+	return nil
+}
 
-// Close writes the last part.
-func (s *SpikeWriter) Close() error { return s.w.close() }
+// Close writes the remaining spikes and the last part, and waits for the encoder.
+func (s *SpikeWriter) Close() error {
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	if len(s.buf) > 0 {
+		s.full <- s.buf
+	}
+	close(s.full)
+	return <-s.done
+}
 
 // Parts lists the complete parts of a dataset directory in order.
 func Parts(dir string) ([]string, error) {
