@@ -1,0 +1,198 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"snn/recordings"
+	"snn/sim/spec"
+)
+
+type analyzeFlags struct {
+	json     bool
+	bin      string
+	psthBin  string
+	pairs    int
+	seed     uint64
+	compare  []string
+	tau      string
+	vpCostMs float64
+}
+
+func analyzeCmd() *cobra.Command {
+	var f analyzeFlags
+	cmd := &cobra.Command{
+		Use:   "analyze DIR",
+		Short: "Statistics of a run's recorded spikes: rates, CV of ISI, Fano factor, correlations, PSTH, distances",
+		Long: `Statistics of the spikes recorded in a run directory, per population and overall:
+mean rate, CV of the inter-spike intervals, Fano factor and mean pairwise correlation of
+spike counts in bins, the PSTH, and van Rossum and Victor-Purpura distances between the
+trains named with --compare. The recording is read part by part in bounded memory.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return analyze(args[0], f, cmd.OutOrStdout())
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&f.json, "json", false, "print the statistics as JSON")
+	fl.StringVar(&f.bin, "bin", "50 ms", "bin of the spike counts for the Fano factor and correlations")
+	fl.StringVar(&f.psthBin, "psth-bin", "10 ms", "bin of the PSTH")
+	fl.IntVar(&f.pairs, "pairs", 100, "neuron pairs sampled per population for the correlation")
+	fl.Uint64Var(&f.seed, "seed", 1, "seed of the pair sampling")
+	fl.StringArrayVar(&f.compare, "compare", nil, `two trains to compare, "POP:N,POP:M" (repeatable)`)
+	fl.StringVar(&f.tau, "tau", "10 ms", "time constant of the van Rossum distance")
+	fl.Float64Var(&f.vpCostMs, "vp-cost", 0.1, "Victor-Purpura cost per ms of spike shift")
+	return cmd
+}
+
+func analyze(dir string, f analyzeFlags, w io.Writer) error {
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return usageError{fmt.Errorf("%s: not a directory", dir)}
+	}
+	m, err := recordings.ReadManifest(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return usageError{fmt.Errorf("%s: not a run directory (no run.json)", dir)}
+	}
+	if err != nil {
+		return usageError{err}
+	}
+	cfg := recordings.AnalyzeConfig{Pairs: f.pairs, Seed: f.seed, VictorPurpuraQPerMs: f.vpCostMs}
+	for name, v := range map[string]string{"--bin": f.bin, "--psth-bin": f.psthBin, "--tau": f.tau} {
+		ms, _, err := spec.ParseQuantity(v, spec.Time)
+		if err != nil || !(ms > 0) {
+			return usageError{fmt.Errorf("%s %q: expected a positive time such as \"50 ms\"", name, v)}
+		}
+		switch name {
+		case "--bin":
+			cfg.CountBinNs = int64(ms * 1e6)
+		case "--psth-bin":
+			cfg.PSTHBinNs = int64(ms * 1e6)
+		default:
+			cfg.VanRossumTauMs = ms
+		}
+	}
+	index := map[string]int32{}
+	for _, p := range m.Populations {
+		if p.Recorded {
+			index[p.Name] = int32(len(cfg.Populations))
+			cfg.Populations = append(cfg.Populations, recordings.AnalyzePopulation{Name: p.Name, Size: p.Size})
+		}
+	}
+	if len(cfg.Populations) == 0 {
+		return usageError{fmt.Errorf("%s: the run recorded no spikes", dir)}
+	}
+	// A run that did not finish is analysed up to its last recorded spike.
+	cfg.DurationNs = m.DurationNs
+	if m.Status != "complete" {
+		cfg.DurationNs = 0
+		for _, p := range m.Datasets["spikes"].Parts {
+			cfg.DurationNs = max(cfg.DurationNs, p.LastNs)
+		}
+		fmt.Fprintf(os.Stderr, "snn: %s: the run is %s; analysing the %v ms its complete parts cover\n", dir, m.Status, float64(cfg.DurationNs)/1e6)
+	}
+	for _, c := range f.compare {
+		pair, err := parseCompare(c, index, cfg.Populations)
+		if err != nil {
+			return usageError{fmt.Errorf("--compare %q: %v", c, err)}
+		}
+		cfg.Distances = append(cfg.Distances, pair)
+	}
+	an, err := recordings.NewAnalyzer(cfg)
+	if err != nil {
+		return usageError{err}
+	}
+	err = recordings.ReadSpikes(dir, func(r recordings.SpikeRow) error {
+		p, ok := index[r.Population]
+		if !ok {
+			return fmt.Errorf("%s: spike of population %q, which run.json does not list as recorded", dir, r.Population)
+		}
+		if r.TimeNs > cfg.DurationNs {
+			return nil // beyond the complete parts' span of an unfinished run
+		}
+		return an.Add(r.TimeNs, p, r.NodeIDs)
+	})
+	if err != nil {
+		return usageError{err}
+	}
+	rep := an.Result()
+	if f.json {
+		b, _ := json.MarshalIndent(rep, "", "  ")
+		_, err := fmt.Fprintln(w, string(b))
+		return err
+	}
+	printReport(w, dir, &rep)
+	return nil
+}
+
+// parseCompare reads "POP:N,POP:M".
+func parseCompare(s string, index map[string]int32, pops []recordings.AnalyzePopulation) (recordings.TrainPair, error) {
+	var refs [2]recordings.TrainRef
+	halves := strings.Split(s, ",")
+	if len(halves) != 2 {
+		return recordings.TrainPair{}, fmt.Errorf(`expected two trains "POP:N,POP:M"`)
+	}
+	for k, h := range halves {
+		name, num, ok := strings.Cut(strings.TrimSpace(h), ":")
+		p, known := index[name]
+		n, err := strconv.Atoi(num)
+		switch {
+		case !ok || err != nil:
+			return recordings.TrainPair{}, fmt.Errorf("%q: expected POP:N", h)
+		case !known:
+			return recordings.TrainPair{}, fmt.Errorf("%q: no recorded population %q", h, name)
+		case n < 0 || n >= pops[p].Size:
+			return recordings.TrainPair{}, fmt.Errorf("%q: neuron %d outside [0, %d)", h, n, pops[p].Size)
+		}
+		refs[k] = recordings.TrainRef{Pop: p, Node: int32(n)}
+	}
+	return recordings.TrainPair{A: refs[0], B: refs[1]}, nil
+}
+
+func printReport(w io.Writer, dir string, r *recordings.Report) {
+	fmt.Fprintf(w, "%s: %.3f s recorded; counts in %g ms bins (%d), PSTH in %g ms bins\n", filepath.Clean(dir), r.DurationS, r.CountBinMs, r.CountBins, r.PSTHBinMs)
+	fmt.Fprintf(w, "%-12s %8s %10s %10s %8s %8s %12s %22s\n", "population", "neurons", "spikes", "rate (Hz)", "CV ISI", "Fano", "correlation", "PSTH min/mean/max (Hz)")
+	names := make([]string, 0, len(r.Populations))
+	for n := range r.Populations {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	row := func(name string, p recordings.PopulationStats) {
+		opt := func(x *float64) string {
+			if x == nil {
+				return "-"
+			}
+			return fmt.Sprintf("%.3f", *x)
+		}
+		lo, hi, sum := 0.0, 0.0, 0.0
+		for k, v := range p.PSTHHz {
+			if k == 0 || v < lo {
+				lo = v
+			}
+			hi = max(hi, v)
+			sum += v
+		}
+		mean := 0.0
+		if len(p.PSTHHz) > 0 {
+			mean = sum / float64(len(p.PSTHHz))
+		}
+		fmt.Fprintf(w, "%-12s %8d %10d %10.3f %8s %8s %12s %22s\n", name, p.Neurons, p.Spikes, p.MeanRateHz,
+			opt(p.CVISI), opt(p.FanoFactor), opt(p.Correlation), fmt.Sprintf("%.1f/%.1f/%.1f", lo, mean, hi))
+	}
+	for _, n := range names {
+		row(n, r.Populations[n])
+	}
+	row("overall", r.Overall)
+	for _, d := range r.Distances {
+		fmt.Fprintf(w, "%s:%d vs %s:%d (%d and %d spikes): van Rossum %.4f (tau %g ms), Victor-Purpura %.4f (%g per ms)\n",
+			d.A.Population, d.A.Neuron, d.B.Population, d.B.Neuron, d.SpikesA, d.SpikesB, d.VanRossum, r.VanRossumTauMs, d.VictorPurpura, r.VictorPurpuraQPerMs)
+	}
+}
