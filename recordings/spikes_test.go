@@ -251,3 +251,49 @@ func TestDuckDBReadsParts(t *testing.T) {
 		t.Errorf("DuckDB counts %d rows, %d written\n%s", total, len(want), out)
 	}
 }
+
+// TestDiskFullIsAnError: a part that cannot be written (here /dev/full, which fails every
+// write with ENOSPC as a full disk does) makes Close return the error, the parts closed
+// before stay listed and readable, and no temporary part is left.
+func TestDiskFullIsAnError(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full")
+	}
+	dir := t.TempDir()
+	run, err := CreateRun(dir, Manifest{Name: "full"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run.AddDataset("spikes", SpikeColumns)
+	lim := Limits{Batch: 100, RowsPerGroup: 1000, GroupsPerPart: 1}
+	w, err := NewSpikeWriter(dir, testNames, nil, lim, run.PartClosed("spikes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The second part's temporary file is the full device.
+	if err := os.Symlink("/dev/full", filepath.Join(dir, "spikes", ".part-00001.parquet.tmp")); err != nil {
+		t.Fatal(err)
+	}
+	for k := range 5000 {
+		w.Add(int64(k)*1000, int32(k%3), int32(k))
+	}
+	err = w.Close()
+	if err == nil || !strings.Contains(err.Error(), "no space left on device") {
+		t.Fatalf("Close: %v, want the device's ENOSPC", err)
+	}
+	run.Finish(err)
+	m, _ := ReadManifest(dir)
+	if m.Status != "failed" || len(m.Datasets["spikes"].Parts) != 1 || !strings.Contains(m.Error, "no space") {
+		t.Errorf("manifest after the failure: %+v", m)
+	}
+	rows := 0
+	if err := ReadSpikes(dir, func(SpikeRow) error { rows++; return nil }); err != nil || rows != 1000 {
+		t.Errorf("the complete part: %d rows, %v", rows, err)
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "spikes"))
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("temporary file %s left behind", e.Name())
+		}
+	}
+}

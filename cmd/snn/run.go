@@ -83,6 +83,9 @@ func loadSpec(arg string) (*spec.Spec, string, []byte, error) {
 	}
 }
 
+// slice is the simulated time run between checks of the recording.
+const slice = 100 * sim.Millisecond
+
 // run builds and runs one network and writes its outputs. Everything that can be refused
 // (flags, spec, memory, output directory) is checked before the first byte is written.
 func run(arg string, f runFlags, stdout io.Writer) (sum *Summary, err error) {
@@ -158,10 +161,18 @@ func run(arg string, f runFlags, stdout io.Writer) (sum *Summary, err error) {
 	rec := newRecorder(net, spikes)
 	net.Engine.Observe(rec)
 	t1 := time.Now()
-	net.Engine.Run(net.Duration)
+	// Run in slices of simulated time (stopping and continuing changes nothing) so that a
+	// recording that cannot be written (a full disk) ends the run early.
+	for t := sim.Time(0); t < net.Duration; {
+		t = min(t+slice, net.Duration)
+		net.Engine.Run(t)
+		if spikes.Err() != nil {
+			break
+		}
+	}
 	wall := time.Since(t1)
 	if err := spikes.Close(); err != nil {
-		err = fmt.Errorf("writing spikes: %w", err)
+		err = fmt.Errorf("writing spikes into %s: %w (the parts listed in run.json are complete)", filepath.Join(dir, "spikes"), err)
 		rr.Finish(err)
 		return nil, err
 	}
