@@ -19,6 +19,7 @@ import (
 
 type analyzeFlags struct {
 	json     bool
+	plots    bool
 	bin      string
 	psthBin  string
 	pairs    int
@@ -44,6 +45,7 @@ trains named with --compare. The recording is read part by part in bounded memor
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&f.json, "json", false, "print the statistics as JSON")
+	fl.BoolVar(&f.plots, "plots", false, "write raster.png, rate.png and isi.png into DIR/plots")
 	fl.StringVar(&f.bin, "bin", "50 ms", "bin of the spike counts for the Fano factor and correlations")
 	fl.StringVar(&f.psthBin, "psth-bin", "10 ms", "bin of the PSTH")
 	fl.IntVar(&f.pairs, "pairs", 100, "neuron pairs sampled per population for the correlation")
@@ -110,6 +112,10 @@ func analyze(dir string, f analyzeFlags, w io.Writer) error {
 	if err != nil {
 		return usageError{err}
 	}
+	var pc *recordings.PlotCollector
+	if f.plots {
+		pc = recordings.NewPlotCollector(cfg.Populations)
+	}
 	err = recordings.ReadSpikes(dir, func(r recordings.SpikeRow) error {
 		p, ok := index[r.Population]
 		if !ok {
@@ -118,12 +124,29 @@ func analyze(dir string, f analyzeFlags, w io.Writer) error {
 		if r.TimeNs > cfg.DurationNs {
 			return nil // beyond the complete parts' span of an unfinished run
 		}
-		return an.Add(r.TimeNs, p, r.NodeIDs)
+		if err := an.Add(r.TimeNs, p, r.NodeIDs); err != nil {
+			return err
+		}
+		if pc != nil {
+			pc.Add(r.TimeNs, p, r.NodeIDs)
+		}
+		return nil
 	})
 	if err != nil {
 		return usageError{err}
 	}
 	rep := an.Result()
+	if pc != nil {
+		pdir := filepath.Join(dir, "plots")
+		if err := os.MkdirAll(pdir, 0o755); err != nil {
+			return err
+		}
+		files, err := pc.Write(pdir, &rep)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "wrote %s\n", strings.Join(files, ", "))
+	}
 	if f.json {
 		b, _ := json.MarshalIndent(rep, "", "  ")
 		_, err := fmt.Fprintln(w, string(b))

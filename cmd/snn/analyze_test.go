@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -59,10 +60,21 @@ func TestAnalyzeAgreesWithSummary(t *testing.T) {
 			t.Errorf("%s: no Fano factor", name)
 		}
 	}
-	// The table names every population.
+	// The table names every population; --plots writes three PNG figures.
 	out.Reset()
-	if err := analyze(dir, analyzeFlags{bin: "50 ms", psthBin: "10 ms", pairs: 10, tau: "10 ms"}, &out); err != nil {
+	if err := analyze(dir, analyzeFlags{bin: "50 ms", psthBin: "10 ms", pairs: 10, tau: "10 ms", plots: true}, &out); err != nil {
 		t.Fatal(err)
+	}
+	for _, name := range []string{"raster.png", "rate.png", "isi.png"} {
+		f, err := os.Open(filepath.Join(dir, "plots", name))
+		if err != nil {
+			t.Errorf("--plots: %v", err)
+			continue
+		}
+		if cfg, err := png.DecodeConfig(f); err != nil || cfg.Width < 400 {
+			t.Errorf("%s: not a PNG figure (%v, %+v)", name, err, cfg)
+		}
+		f.Close()
 	}
 	for _, s := range []string{"exc", "inh", "overall", "CV ISI"} {
 		if !strings.Contains(out.String(), s) {
