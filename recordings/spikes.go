@@ -27,37 +27,36 @@ type SpikeRow struct {
 	Population string `parquet:"population,dict"`
 }
 
-// SpikeWriter streams spikes into dir/spikes/ as Parquet parts. Encoding, compression
-// and file IO happen on a goroutine of its own, fed full batches through a channel, so
-// the simulation does not wait for them (on two cores recording costs the run a few
-// percent of wall time); the rows and files are the same as if written inline.
-type SpikeWriter struct {
-	w      *writer[SpikeRow]
-	names  []string
-	buf    []SpikeRow
-	full   chan []SpikeRow // batches to encode, in order
-	free   chan []SpikeRow // encoded batches, for reuse
-	done   chan error      // the encoder's result, once full is closed
+// Writer streams rows of one dataset into dir/NAME/ as Parquet parts. Encoding,
+// compression and file IO happen on a goroutine of its own, fed full batches through a
+// channel, so the simulation does not wait for them (on two cores recording costs the run
+// a few percent of wall time at most); the rows and files are the same as if written
+// inline.
+type Writer[T any] struct {
+	w      *writer[T]
+	buf    []T
+	full   chan []T // batches to encode, in order
+	free   chan []T // encoded batches, for reuse
+	done   chan error
 	err    atomic.Pointer[error]
 	closed bool
 }
 
-// NewSpikeWriter starts a spikes dataset under runDir. names maps a population index to
-// its name; meta is copied into every part's key-value metadata; onClose is told of each
-// part once it is complete on disk (from the writer's goroutine).
-func NewSpikeWriter(runDir string, names []string, meta map[string]string, lim Limits, onClose func(Part) error) (*SpikeWriter, error) {
-	m := map[string]string{"snn.dataset": "spikes", "snn.time_unit": "time_ns: nanoseconds since the start of the run"}
+// NewWriter starts dataset name under runDir; timeOf gives a row's time for the parts'
+// first_ns and last_ns; meta is copied into every part's key-value metadata; onClose is
+// told of each part once it is complete on disk (from the writer's goroutine).
+func NewWriter[T any](runDir, name string, timeOf func(*T) int64, meta map[string]string, lim Limits, onClose func(Part) error) (*Writer[T], error) {
+	m := map[string]string{"snn.dataset": name, "snn.time_unit": "time_ns: nanoseconds since the start of the run"}
 	for k, v := range meta {
 		m[k] = v
 	}
-	w, err := newWriter(filepath.Join(runDir, "spikes"), lim, m, func(r *SpikeRow) int64 { return r.TimeNs }, onClose)
+	w, err := newWriter(filepath.Join(runDir, name), lim, m, timeOf, onClose)
 	if err != nil {
 		return nil, err
 	}
-	s := &SpikeWriter{w: w, names: names, buf: make([]SpikeRow, 0, lim.Batch),
-		full: make(chan []SpikeRow, 2), free: make(chan []SpikeRow, 3), done: make(chan error, 1)}
+	s := &Writer[T]{w: w, buf: make([]T, 0, lim.Batch), full: make(chan []T, 2), free: make(chan []T, 3), done: make(chan error, 1)}
 	for range 2 {
-		s.free <- make([]SpikeRow, 0, lim.Batch)
+		s.free <- make([]T, 0, lim.Batch)
 	}
 	go s.encode()
 	return s, nil
@@ -65,7 +64,7 @@ func NewSpikeWriter(runDir string, names []string, meta map[string]string, lim L
 
 // encode writes the batches it is sent, in order, and returns each buffer for reuse.
 // After an error it keeps draining the channel, so the simulation never blocks on it.
-func (s *SpikeWriter) encode() {
+func (s *Writer[T]) encode() {
 	for b := range s.full {
 		if s.err.Load() == nil {
 			s.write(b)
@@ -80,10 +79,10 @@ func (s *SpikeWriter) encode() {
 	s.done <- s.w.close()
 }
 
-func (s *SpikeWriter) write(b []SpikeRow) {
+func (s *Writer[T]) write(b []T) {
 	defer func() {
 		if p := recover(); p != nil { // a bug in the encoder must not hang the run
-			e := fmt.Errorf("writing spikes: %v", p)
+			e := fmt.Errorf("writing %s: %v", s.w.dir, p)
 			s.err.CompareAndSwap(nil, &e)
 		}
 	}()
@@ -96,10 +95,10 @@ func (s *SpikeWriter) write(b []SpikeRow) {
 	}
 }
 
-// Add records one spike; it does not allocate. Write errors are reported by Err and
-// Close.
-func (s *SpikeWriter) Add(tNs int64, pop, node int32) {
-	s.buf = append(s.buf, SpikeRow{TimeNs: tNs, NodeIDs: node, Population: s.names[pop]})
+// Add records one row; it does not allocate in steady state. Write errors are reported
+// by Err and Close.
+func (s *Writer[T]) Add(row T) {
+	s.buf = append(s.buf, row)
 	if len(s.buf) == cap(s.buf) {
 		s.full <- s.buf
 		s.buf = <-s.free
@@ -107,15 +106,15 @@ func (s *SpikeWriter) Add(tNs int64, pop, node int32) {
 }
 
 // Err returns the first write error the encoder has met so far, if any.
-func (s *SpikeWriter) Err() error {
+func (s *Writer[T]) Err() error {
 	if e := s.err.Load(); e != nil {
 		return *e
 	}
 	return nil
 }
 
-// Close writes the remaining spikes and the last part, and waits for the encoder.
-func (s *SpikeWriter) Close() error {
+// Close writes the remaining rows and the last part, and waits for the encoder.
+func (s *Writer[T]) Close() error {
 	if s.closed {
 		return nil
 	}
@@ -125,6 +124,27 @@ func (s *SpikeWriter) Close() error {
 	}
 	close(s.full)
 	return <-s.done
+}
+
+// SpikeWriter streams spikes into dir/spikes/.
+type SpikeWriter struct {
+	*Writer[SpikeRow]
+	names []string
+}
+
+// NewSpikeWriter starts a spikes dataset under runDir; names maps a population index to
+// its name.
+func NewSpikeWriter(runDir string, names []string, meta map[string]string, lim Limits, onClose func(Part) error) (*SpikeWriter, error) {
+	w, err := NewWriter(runDir, "spikes", func(r *SpikeRow) int64 { return r.TimeNs }, meta, lim, onClose)
+	if err != nil {
+		return nil, err
+	}
+	return &SpikeWriter{Writer: w, names: names}, nil
+}
+
+// Add records one spike.
+func (s *SpikeWriter) Add(tNs int64, pop, node int32) {
+	s.Writer.Add(SpikeRow{TimeNs: tNs, NodeIDs: node, Population: s.names[pop]})
 }
 
 // Parts lists the complete parts of a dataset directory in order.
@@ -148,23 +168,30 @@ func Parts(dir string) ([]string, error) {
 // A part that is not a Parquet file, is truncated, or lacks the spike columns is an
 // error naming the file.
 func ReadSpikes(runDir string, fn func(SpikeRow) error) error {
-	parts, err := Parts(filepath.Join(runDir, "spikes"))
+	return Read(runDir, "spikes", func(path string, s *parquet.Schema) error { return checkSchema(path, s) }, fn)
+}
+
+// Read calls fn for every row of a dataset of the run in runDir, part by part and batch
+// by batch. check, if not nil, vets each part's schema first.
+func Read[T any](runDir, dataset string, check func(string, *parquet.Schema) error, fn func(T) error) error {
+	dir := filepath.Join(runDir, dataset)
+	parts, err := Parts(dir)
 	if err != nil {
 		return err
 	}
 	if len(parts) == 0 {
-		return fmt.Errorf("%s: no spike parts (part-*.parquet)", filepath.Join(runDir, "spikes"))
+		return fmt.Errorf("%s: no parts (part-*.parquet)", dir)
 	}
-	buf := make([]SpikeRow, 4096)
+	buf := make([]T, 4096)
 	for _, p := range parts {
-		if err := readPart(p, buf, fn); err != nil {
+		if err := readPart(p, buf, check, fn); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func readPart(path string, buf []SpikeRow, fn func(SpikeRow) error) (err error) {
+func readPart[T any](path string, buf []T, check func(string, *parquet.Schema) error, fn func(T) error) (err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -184,10 +211,12 @@ func readPart(path string, buf []SpikeRow, fn func(SpikeRow) error) (err error) 
 	if err != nil {
 		return fmt.Errorf("%s: not a readable Parquet file: %w", path, err)
 	}
-	if err := checkSchema(path, pf.Schema()); err != nil {
-		return err
+	if check != nil {
+		if err := check(path, pf.Schema()); err != nil {
+			return err
+		}
 	}
-	r := parquet.NewGenericReader[SpikeRow](pf)
+	r := parquet.NewGenericReader[T](pf)
 	defer r.Close()
 	for {
 		n, err := r.Read(buf)

@@ -171,7 +171,7 @@ func TestKilledWriterLeavesCompleteParts(t *testing.T) {
 	rows := int64(0)
 	buf := make([]SpikeRow, 1000)
 	for _, p := range parts {
-		if err := readPart(p, buf, func(SpikeRow) error { rows++; return nil }); err != nil {
+		if err := readPart(p, buf, checkSchema, func(SpikeRow) error { rows++; return nil }); err != nil {
 			t.Errorf("closed part %s does not read: %v", p, err)
 		}
 	}

@@ -160,21 +160,34 @@ func run(arg string, f runFlags, stdout io.Writer) (sum *Summary, err error) {
 	}
 	rec := newRecorder(net, spikes)
 	net.Engine.Observe(rec)
+	smp, err := newSampler(net, dir, meta, rr)
+	if err != nil {
+		spikes.Close()
+		rr.Finish(err)
+		return nil, err
+	}
 	t1 := time.Now()
-	// Run in slices of simulated time (stopping and continuing changes nothing) so that a
-	// recording that cannot be written (a full disk) ends the run early.
-	for t := sim.Time(0); t < net.Duration; {
-		t = min(t+slice, net.Duration)
+	// Run from one sample time to the next, in slices of at most 100 ms (stopping and
+	// continuing changes nothing), so that a recording that cannot be written (a full
+	// disk) ends the run early.
+	for t := sim.Time(0); ; {
+		t = min(t+slice, smp.next(), net.Duration)
 		net.Engine.Run(t)
-		if spikes.Err() != nil {
+		smp.sample(t)
+		if spikes.Err() != nil || smp.err() != nil || t == net.Duration {
 			break
 		}
 	}
 	wall := time.Since(t1)
-	if err := spikes.Close(); err != nil {
-		err = fmt.Errorf("writing spikes into %s: %w (the parts listed in run.json are complete)", filepath.Join(dir, "spikes"), err)
-		rr.Finish(err)
-		return nil, err
+	for _, c := range []struct {
+		name  string
+		close func() error
+	}{{"spikes", spikes.Close}, {"state and weights", smp.close}} {
+		if err := c.close(); err != nil {
+			err = fmt.Errorf("writing %s into %s: %w (the parts listed in run.json are complete)", c.name, dir, err)
+			rr.Finish(err)
+			return nil, err
+		}
 	}
 	if err := rr.Finish(nil); err != nil {
 		return nil, err

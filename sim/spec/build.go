@@ -13,16 +13,40 @@ import (
 
 // Network is a spec turned into a runnable engine.
 type Network struct {
-	Name     string
-	Seed     uint64
-	Duration sim.Time
-	Engine   *sim.Engine
-	Groups   []Group // indexed like the engine's populations
-	Synapses int64
+	// States lists the state probes of [[record.state]]; WeightTimes and WeightProjections
+	// (indices into Projections) the weight snapshots of [record.weights].
+	States            []StateProbe
+	WeightTimes       []sim.Time
+	WeightProjections []int
+	Projections       []BuiltProjection
+	Name              string
+	Seed              uint64
+	Duration          sim.Time
+	Engine            *sim.Engine
+	Groups            []Group // indexed like the engine's populations
+	Synapses          int64
 	// SynapseBytes is the memory the projections hold (targets, rows, weights, delays).
 	SynapseBytes int64
 	// EstimatedBytes is the memory estimate checked before building.
 	EstimatedBytes int64
+}
+
+// BuiltProjection is a built projection with its name.
+type BuiltProjection struct {
+	Name     string
+	From, To string
+	P        *synapse.Projection
+}
+
+// StateProbe samples variables of some neurons of a population every Interval from Start
+// up to Stop (both included when on the grid).
+type StateProbe struct {
+	Population  string
+	Neurons     []int32
+	Variables   []string
+	Sample      []func(i int, t sim.Time) float64 // one per variable
+	Interval    sim.Time
+	Start, Stop sim.Time
 }
 
 // Group describes one population of the engine.
@@ -34,6 +58,8 @@ type Group struct {
 	Record bool // its spikes are recorded
 	// V samples a neuron's membrane potential (neuron populations only).
 	V func(i int, t sim.Time) float64
+	// Vars are the variables a state probe can sample (v; ie and ii for lif_exp), in mV.
+	Vars map[string]func(i int, t sim.Time) float64
 }
 
 // Options override parts of a spec and bound what may be built.
@@ -300,6 +326,15 @@ func Build(s *Spec, opt Options) (*Network, error) {
 		}
 		record[n] = true
 	}
+	var probes []StateProbe
+	for k, sr := range s.Record.State {
+		if p, ok := c.stateProbe(fmt.Sprintf("record.state[%d]", k), sr, popByName, net.Duration); ok {
+			probes = append(probes, p)
+		}
+	}
+	if w := s.Record.Weights; w != nil {
+		net.WeightTimes, net.WeightProjections = c.weightRecord(w, projs, net.Duration)
+	}
 	if len(c.errs) > 0 {
 		return nil, &Errors{List: c.errs}
 	}
@@ -320,7 +355,134 @@ func Build(s *Spec, opt Options) (*Network, error) {
 			"network too large: an estimated %s (%.3g synapses, %d neurons) exceeds the %s of memory available; reduce sizes or connection probabilities",
 			FormatBytes(int64(est)), syn, totalNeurons(pops), FormatBytes(opt.MemoryLimit))}}
 	}
-	return net, net.build(pops, inputs, projs, record)
+	if err := net.build(pops, inputs, projs, record); err != nil {
+		return nil, err
+	}
+	for _, p := range probes {
+		for _, g := range net.Groups {
+			if g.Name == p.Population {
+				for _, v := range p.Variables {
+					p.Sample = append(p.Sample, g.Vars[v])
+				}
+			}
+		}
+		net.States = append(net.States, p)
+	}
+	return net, nil
+}
+
+// stateProbe checks one [[record.state]] table.
+func (c *checker) stateProbe(path string, sr StateRecord, pops map[string]*popPlan, dur sim.Time) (StateProbe, bool) {
+	n0 := len(c.errs)
+	p := StateProbe{Population: sr.Population, Variables: sr.Variables}
+	pop, ok := pops[sr.Population]
+	if !ok {
+		c.add(path+".population", sr.Population, "unknown neuron population; expected one of %v", sortedKeys(pops))
+	}
+	if len(sr.Neurons) == 0 {
+		c.add(path+".neurons", nil, "missing; list the neurons to sample, such as [0, 1, 2]")
+	}
+	for k, i := range sr.Neurons {
+		if ok && (i < 0 || i >= pop.size) {
+			c.add(fmt.Sprintf("%s.neurons[%d]", path, k), i, "outside [0, %d)", pop.size)
+		}
+		p.Neurons = append(p.Neurons, int32(i))
+	}
+	if len(p.Variables) == 0 {
+		p.Variables = []string{"v"}
+	}
+	if ok {
+		allowed := map[string][]string{"lif_exp": {"v", "ie", "ii"}, "lif_delta": {"v"}}[pop.model]
+		for k, v := range p.Variables {
+			found := false
+			for _, a := range allowed {
+				found = found || a == v
+			}
+			if !found {
+				c.add(fmt.Sprintf("%s.variables[%d]", path, k), v, "not a variable of model %s; expected one of %v", pop.model, allowed)
+			}
+		}
+	}
+	if iv, _, okI := c.quantity(path+".interval", sr.Interval, true, 0, Time); okI {
+		if p.Interval = sim.FromMs(iv); p.Interval <= 0 {
+			c.add(path+".interval", sr.Interval, "must be positive (at least 1 ns)")
+		}
+	}
+	if st, _, okS := c.quantity(path+".start", sr.Start, false, 0, Time); okS {
+		p.Start = sim.FromMs(st)
+		if p.Start < 0 {
+			c.add(path+".start", sr.Start, "must not be negative")
+		}
+	}
+	p.Stop = dur
+	if sr.Stop.Set {
+		if sp, _, okP := c.quantity(path+".stop", sr.Stop, true, 0, Time); okP {
+			p.Stop = min(sim.FromMs(sp), dur)
+			if p.Stop < p.Start {
+				c.add(path+".stop", sr.Stop, "is before start")
+			}
+		}
+	}
+	return p, len(c.errs) == n0
+}
+
+// weightRecord checks [record.weights] and returns the snapshot times and projections.
+func (c *checker) weightRecord(w *WeightRecord, projs []projPlan, dur sim.Time) ([]sim.Time, []int) {
+	var idx []int
+	if w.Projections == nil {
+		for k := range projs {
+			idx = append(idx, k)
+		}
+	}
+	for k, name := range w.Projections {
+		found := -1
+		var known []string
+		for j, p := range projs {
+			known = append(known, p.name)
+			if p.name == name {
+				found = j
+			}
+		}
+		if found < 0 {
+			c.add(fmt.Sprintf("record.weights.projections[%d]", k), name, "unknown projection; expected one of %v", known)
+			continue
+		}
+		idx = append(idx, found)
+	}
+	var times []sim.Time
+	switch {
+	case w.Interval.Set && w.Times != nil:
+		c.add("record.weights.interval", w.Interval, "give either times or interval, not both")
+	case w.Interval.Set:
+		if iv, _, ok := c.quantity("record.weights.interval", w.Interval, true, 0, Time); ok {
+			step := sim.FromMs(iv)
+			if step <= 0 {
+				c.add("record.weights.interval", w.Interval, "must be positive")
+				break
+			}
+			for t := sim.Time(0); t <= dur; t += step {
+				times = append(times, t)
+			}
+		}
+	case w.Times != nil:
+		for k, q := range w.Times {
+			p := fmt.Sprintf("record.weights.times[%d]", k)
+			v, _, ok := c.quantity(p, q, true, 0, Time)
+			t := sim.FromMs(v)
+			switch {
+			case !ok:
+			case t < 0 || t > dur:
+				c.add(p, q, "outside the run [0, %v]", dur)
+			case len(times) > 0 && t <= times[len(times)-1]:
+				c.add(p, q, "must be later than the previous time")
+			default:
+				times = append(times, t)
+			}
+		}
+	default:
+		c.add("record.weights", nil, "give the snapshot times (times = [\"0 ms\", \"1 s\"]) or an interval")
+	}
+	return times, idx
 }
 
 func totalNeurons(pops []popPlan) int {
@@ -743,6 +905,9 @@ func (net *Network) build(pops []popPlan, inputs []inputPlan, projs []projPlan, 
 			}
 			targets[p.name], index[p.name] = l, e.AddNeurons(p.name, l)
 			g.V = l.V
+			g.Vars = map[string]func(int, sim.Time) float64{"v": l.V,
+				"ie": func(i int, t sim.Time) float64 { ie, _ := l.Currents(i, t); return ie },
+				"ii": func(i int, t sim.Time) float64 { _, ii := l.Currents(i, t); return ii }}
 		default:
 			l, err := neuron.NewLIFDelta(p.params, v0)
 			if err != nil {
@@ -750,6 +915,7 @@ func (net *Network) build(pops []popPlan, inputs []inputPlan, projs []projPlan, 
 			}
 			targets[p.name], index[p.name] = l, e.AddNeurons(p.name, l)
 			g.V = l.V
+			g.Vars = map[string]func(int, sim.Time) float64{"v": l.V}
 		}
 		net.Groups = append(net.Groups, g)
 	}
@@ -778,6 +944,7 @@ func (net *Network) build(pops []popPlan, inputs []inputPlan, projs []projPlan, 
 		if err != nil {
 			return fmt.Errorf("projections[%d] (%s): %w", k, p.name, err)
 		}
+		net.Projections = append(net.Projections, BuiltProjection{Name: p.name, From: p.from, To: p.to, P: proj})
 		net.Synapses += int64(proj.Len())
 		net.SynapseBytes += proj.Bytes()
 		e.Connect(index[p.from], index[p.to], proj)

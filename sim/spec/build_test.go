@@ -670,3 +670,31 @@ func TestConnectivityErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordStateAndWeightsErrors: state probes and weight snapshots are checked like the
+// rest of the spec, each error naming its key.
+func TestRecordStateAndWeightsErrors(t *testing.T) {
+	base := strings.Replace(minimal, "[record]\nspikes = [\"exc\", \"inh\", \"gen\"]\n", "", 1)
+	for _, tc := range []struct {
+		add  string
+		want []string
+	}{
+		{"[[record.state]]\npopulation = \"nosuch\"\nneurons = [0]\ninterval = \"1 ms\"\n", []string{"record.state[0].population = \"nosuch\"", "unknown neuron population"}},
+		{"[[record.state]]\npopulation = \"exc\"\nneurons = [0, 20]\ninterval = \"1 ms\"\n", []string{"record.state[0].neurons[1] = 20", "outside [0, 20)"}},
+		{"[[record.state]]\npopulation = \"inh\"\nneurons = [0]\nvariables = [\"ie\"]\ninterval = \"1 ms\"\n", []string{"record.state[0].variables[0] = \"ie\"", "not a variable of model lif_delta"}},
+		{"[[record.state]]\npopulation = \"exc\"\nneurons = [0]\n", []string{"record.state[0].interval", "missing"}},
+		{"[[record.state]]\npopulation = \"exc\"\nneurons = []\ninterval = \"1 ms\"\n", []string{"record.state[0].neurons", "missing"}},
+		{"[[record.state]]\npopulation = \"exc\"\nneurons = [1]\ninterval = \"1 ms\"\nstart = \"5 ms\"\nstop = \"2 ms\"\n", []string{"record.state[0].stop", "before start"}},
+		{"[record.weights]\nprojections = [\"nosuch\"]\ntimes = [\"0 ms\"]\n", []string{"record.weights.projections[0] = \"nosuch\"", "unknown projection"}},
+		{"[record.weights]\ntimes = [\"1 s\"]\n", []string{"record.weights.times[0] = \"1 s\"", "outside the run"}},
+		{"[record.weights]\n", []string{"record.weights", "snapshot times"}},
+		{"[record.weights]\ntimes = [\"1 ms\"]\ninterval = \"1 ms\"\n", []string{"record.weights.interval", "either times or interval"}},
+	} {
+		_, err := decodeBuild(base+"\n"+tc.add, spec.Options{})
+		for _, w := range tc.want {
+			if err == nil || !strings.Contains(err.Error(), w) {
+				t.Errorf("%q: error %v does not contain %q", tc.add, err, w)
+			}
+		}
+	}
+}

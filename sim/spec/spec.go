@@ -80,7 +80,26 @@ type Projection struct {
 
 // Record chooses what a run records.
 type Record struct {
-	Spikes []string `toml:"spikes"` // populations and inputs; default every neuron population
+	Spikes  []string      `toml:"spikes"` // populations and inputs; default every neuron population
+	State   []StateRecord `toml:"state"`
+	Weights *WeightRecord `toml:"weights"`
+}
+
+// StateRecord samples state variables of chosen neurons at a fixed interval.
+type StateRecord struct {
+	Population string   `toml:"population"`
+	Neurons    []int    `toml:"neurons"`
+	Variables  []string `toml:"variables"` // default ["v"]
+	Interval   Quantity `toml:"interval"`
+	Start      Quantity `toml:"start"` // default "0 ms"
+	Stop       Quantity `toml:"stop"`  // default the end of the run
+}
+
+// WeightRecord snapshots the weights of projections at chosen times.
+type WeightRecord struct {
+	Projections []string   `toml:"projections"` // default every projection
+	Times       []Quantity `toml:"times"`
+	Interval    Quantity   `toml:"interval"`
 }
 
 // Quantity is a physical quantity as written, for example "20 ms". It is parsed with its

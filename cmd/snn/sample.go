@@ -1,0 +1,111 @@
+package main
+
+import (
+	"errors"
+
+	"snn/recordings"
+	"snn/sim"
+	"snn/sim/spec"
+)
+
+// sampler writes the state probes and weight snapshots a spec asks for, at their times.
+// A sample at t is the state after every event before t and before any event at t.
+type sampler struct {
+	net     *spec.Network
+	probes  []spec.StateProbe
+	due     []sim.Time // next sample time of each probe, Never when done
+	wk      int        // next weight snapshot
+	state   *recordings.Writer[recordings.StateRow]
+	weights *recordings.Writer[recordings.WeightRow]
+}
+
+func newSampler(net *spec.Network, dir string, meta map[string]string, rr *recordings.Run) (*sampler, error) {
+	s := &sampler{net: net, probes: net.States}
+	for _, p := range net.States {
+		s.due = append(s.due, p.Start)
+	}
+	var err error
+	if len(net.States) > 0 {
+		if err = rr.AddDataset("state", recordings.StateColumns); err != nil {
+			return nil, err
+		}
+		s.state, err = recordings.NewWriter(dir, "state", func(r *recordings.StateRow) int64 { return r.TimeNs }, meta, recordings.DefaultLimits, rr.PartClosed("state"))
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(net.WeightTimes) > 0 && len(net.WeightProjections) > 0 {
+		if err = rr.AddDataset("weights", recordings.WeightColumns); err != nil {
+			return nil, err
+		}
+		s.weights, err = recordings.NewWriter(dir, "weights", func(r *recordings.WeightRow) int64 { return r.TimeNs }, meta, recordings.DefaultLimits, rr.PartClosed("weights"))
+		if err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// next returns the time of the next sample or snapshot, or Never.
+func (s *sampler) next() sim.Time {
+	t := sim.Never
+	for _, d := range s.due {
+		t = min(t, d)
+	}
+	if s.weights != nil && s.wk < len(s.net.WeightTimes) {
+		t = min(t, s.net.WeightTimes[s.wk])
+	}
+	return t
+}
+
+// sample writes whatever is due at t.
+func (s *sampler) sample(t sim.Time) {
+	for k := range s.probes {
+		p := &s.probes[k]
+		if s.due[k] != t {
+			continue
+		}
+		for _, i := range p.Neurons {
+			for v, name := range p.Variables {
+				s.state.Add(recordings.StateRow{TimeNs: int64(t), Population: p.Population, NodeIDs: i, Variable: name, Value: p.Sample[v](int(i), t)})
+			}
+		}
+		if s.due[k] += p.Interval; s.due[k] > p.Stop {
+			s.due[k] = sim.Never
+		}
+	}
+	for s.weights != nil && s.wk < len(s.net.WeightTimes) && s.net.WeightTimes[s.wk] == t {
+		for _, j := range s.net.WeightProjections {
+			bp := &s.net.Projections[j]
+			for pre := range bp.P.Pre() {
+				for k := range bp.P.RowLen(pre) {
+					post, w, _ := bp.P.Synapse(pre, k)
+					s.weights.Add(recordings.WeightRow{TimeNs: int64(t), Projection: bp.Name, Pre: int32(pre), Post: int32(post), Weight: w})
+				}
+			}
+		}
+		s.wk++
+	}
+}
+
+func (s *sampler) err() error {
+	var errs []error
+	if s.state != nil {
+		errs = append(errs, s.state.Err())
+	}
+	if s.weights != nil {
+		errs = append(errs, s.weights.Err())
+	}
+	return errors.Join(errs...)
+}
+
+func (s *sampler) close() error {
+	var errs []error
+	if s.state != nil {
+		errs = append(errs, s.state.Close())
+	}
+	if s.weights != nil {
+		errs = append(errs, s.weights.Close())
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,49 @@
+package recordings
+
+// StateRow is one row of the state dataset: one variable of one neuron at one time, in
+// long form, so that any set of neurons and variables shares one schema.
+//
+//	time_ns     int64    sample time, ns since the start of the run (DELTA_BINARY_PACKED)
+//	population  string   population name (dictionary)
+//	node_ids    int32    neuron index within the population
+//	variable    string   v (membrane potential), ie or ii (synaptic currents) (dictionary)
+//	value       float64  in mV: V itself, or the currents as the voltage R*I they drive
+type StateRow struct {
+	TimeNs     int64   `parquet:"time_ns,delta"`
+	Population string  `parquet:"population,dict"`
+	NodeIDs    int32   `parquet:"node_ids"`
+	Variable   string  `parquet:"variable,dict"`
+	Value      float64 `parquet:"value"`
+}
+
+// StateColumns documents the state dataset.
+var StateColumns = []Column{
+	{"time_ns", "int64", "ns", "sample time since the start of the run"},
+	{"population", "string", "", "name of the population"},
+	{"node_ids", "int32", "", "index of the neuron within its population"},
+	{"variable", "string", "", "v: membrane potential; ie, ii: excitatory and inhibitory synaptic currents (lif_exp)"},
+	{"value", "float64", "mV", "the variable's value; currents as the voltage R*I they drive"},
+}
+
+// WeightRow is one row of the weights dataset: one synapse at one snapshot time.
+//
+//	time_ns     int64    snapshot time (DELTA_BINARY_PACKED)
+//	projection  string   projection name (dictionary)
+//	pre, post   int32    presynaptic and postsynaptic neuron indices
+//	weight      float64  mV: the voltage jump, or R*I of the current jump
+type WeightRow struct {
+	TimeNs     int64   `parquet:"time_ns,delta"`
+	Projection string  `parquet:"projection,dict"`
+	Pre        int32   `parquet:"pre"`
+	Post       int32   `parquet:"post"`
+	Weight     float64 `parquet:"weight"`
+}
+
+// WeightColumns documents the weights dataset.
+var WeightColumns = []Column{
+	{"time_ns", "int64", "ns", "snapshot time since the start of the run"},
+	{"projection", "string", "", "name of the projection"},
+	{"pre", "int32", "", "presynaptic neuron index"},
+	{"post", "int32", "", "postsynaptic neuron index"},
+	{"weight", "float64", "mV", "voltage jump (lif_delta targets) or R*I of the current jump (lif_exp targets)"},
+}
