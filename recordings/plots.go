@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"path/filepath"
+	"sort"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -61,6 +62,34 @@ func (c *PlotCollector) Add(t int64, pop, node int32) {
 var palette = []color.Color{
 	color.RGBA{31, 119, 180, 255}, color.RGBA{214, 39, 40, 255}, color.RGBA{44, 160, 44, 255},
 	color.RGBA{148, 103, 189, 255}, color.RGBA{255, 127, 14, 255}, color.RGBA{140, 86, 75, 255},
+}
+
+// WriteWeights draws weights.png, a histogram of each projection's latest snapshot.
+func WriteWeights(dir string, w *WeightSummary) (string, error) {
+	p := plot.New()
+	p.Title.Text = "Weights at the last snapshot"
+	p.X.Label.Text = "weight (mV)"
+	p.Y.Label.Text = "synapses"
+	names := make([]string, 0, len(w.last))
+	for n := range w.last {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for k, n := range names {
+		h, err := plotter.NewHist(plotter.Values(w.last[n]), 50)
+		if err != nil {
+			return "", err
+		}
+		h.FillColor = nil
+		h.LineStyle.Color = palette[k%len(palette)]
+		p.Add(h)
+		p.Legend.Add(n, h)
+	}
+	path := filepath.Join(dir, "weights.png")
+	if err := p.Save(8*vg.Inch, 4.5*vg.Inch, path); err != nil {
+		return "", fmt.Errorf("writing %s: %w", path, err)
+	}
+	return path, nil
 }
 
 // Write draws raster.png, rate.png and isi.png into dir and returns their paths.

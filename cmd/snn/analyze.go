@@ -45,7 +45,7 @@ trains named with --compare. The recording is read part by part in bounded memor
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&f.json, "json", false, "print the statistics as JSON")
-	fl.BoolVar(&f.plots, "plots", false, "write raster.png, rate.png and isi.png into DIR/plots")
+	fl.BoolVar(&f.plots, "plots", false, "write raster.png, rate.png, isi.png (and weights.png) into DIR/plots")
 	fl.StringVar(&f.bin, "bin", "50 ms", "bin of the spike counts for the Fano factor and correlations")
 	fl.StringVar(&f.psthBin, "psth-bin", "10 ms", "bin of the PSTH")
 	fl.IntVar(&f.pairs, "pairs", 100, "neuron pairs sampled per population for the correlation")
@@ -116,7 +116,9 @@ func analyze(dir string, f analyzeFlags, w io.Writer) error {
 	if f.plots {
 		pc = recordings.NewPlotCollector(cfg.Populations)
 	}
+	read := int64(0)
 	err = recordings.ReadSpikes(dir, func(r recordings.SpikeRow) error {
+		read++
 		p, ok := index[r.Population]
 		if !ok {
 			return fmt.Errorf("%s: spike of population %q, which run.json does not list as recorded", dir, r.Population)
@@ -135,15 +137,34 @@ func analyze(dir string, f analyzeFlags, w io.Writer) error {
 	if err != nil {
 		return usageError{err}
 	}
-	rep := an.Result()
+	if want := m.Datasets["spikes"].Rows; read < want {
+		return usageError{fmt.Errorf("%s: run.json lists %d spikes in complete parts, the parts hold %d", filepath.Join(dir, "spikes"), want, read)}
+	}
+	rep := analysis{Report: an.Result()}
+	var ws *recordings.WeightSummary
+	if d, ok := m.Datasets["weights"]; ok && len(d.Parts) > 0 {
+		ws = recordings.NewWeightSummary()
+		if err := recordings.Read(dir, "weights", nil, func(r recordings.WeightRow) error { ws.Add(r); return nil }); err != nil {
+			return usageError{err}
+		}
+		ws.Done()
+		rep.Weights = ws.Projections
+	}
 	if pc != nil {
 		pdir := filepath.Join(dir, "plots")
 		if err := os.MkdirAll(pdir, 0o755); err != nil {
 			return err
 		}
-		files, err := pc.Write(pdir, &rep)
+		files, err := pc.Write(pdir, &rep.Report)
 		if err != nil {
 			return err
+		}
+		if ws != nil {
+			f, err := recordings.WriteWeights(pdir, ws)
+			if err != nil {
+				return err
+			}
+			files = append(files, f)
 		}
 		fmt.Fprintf(os.Stderr, "wrote %s\n", strings.Join(files, ", "))
 	}
@@ -154,6 +175,13 @@ func analyze(dir string, f analyzeFlags, w io.Writer) error {
 	}
 	printReport(w, dir, &rep)
 	return nil
+}
+
+// analysis is what snn analyze reports: the spike statistics and, when the run recorded
+// weights, their summary per projection and snapshot.
+type analysis struct {
+	recordings.Report
+	Weights map[string][]recordings.WeightSnapshot `json:"weights,omitempty"`
 }
 
 // parseCompare reads "POP:N,POP:M".
@@ -180,7 +208,8 @@ func parseCompare(s string, index map[string]int32, pops []recordings.AnalyzePop
 	return recordings.TrainPair{A: refs[0], B: refs[1]}, nil
 }
 
-func printReport(w io.Writer, dir string, r *recordings.Report) {
+func printReport(w io.Writer, dir string, a *analysis) {
+	r := &a.Report
 	fmt.Fprintf(w, "%s: %.3f s recorded; counts in %g ms bins (%d), PSTH in %g ms bins\n", filepath.Clean(dir), r.DurationS, r.CountBinMs, r.CountBins, r.PSTHBinMs)
 	fmt.Fprintf(w, "%-12s %8s %10s %10s %8s %8s %12s %22s\n", "population", "neurons", "spikes", "rate (Hz)", "CV ISI", "Fano", "correlation", "PSTH min/mean/max (Hz)")
 	names := make([]string, 0, len(r.Populations))
@@ -214,6 +243,17 @@ func printReport(w io.Writer, dir string, r *recordings.Report) {
 		row(n, r.Populations[n])
 	}
 	row("overall", r.Overall)
+	projs := make([]string, 0, len(a.Weights))
+	for n := range a.Weights {
+		projs = append(projs, n)
+	}
+	sort.Strings(projs)
+	for _, n := range projs {
+		for _, s := range a.Weights[n] {
+			fmt.Fprintf(w, "weights %s at %g ms: %d synapses, mean %.4g mV (sd %.3g), min %.4g, median %.4g, max %.4g\n",
+				n, s.TimeMs, s.Synapses, s.Mean, s.SD, s.Min, s.Median, s.Max)
+		}
+	}
 	for _, d := range r.Distances {
 		fmt.Fprintf(w, "%s:%d vs %s:%d (%d and %d spikes): van Rossum %.4f (tau %g ms), Victor-Purpura %.4f (%g per ms)\n",
 			d.A.Population, d.A.Neuron, d.B.Population, d.B.Neuron, d.SpikesA, d.SpikesB, d.VanRossum, r.VanRossumTauMs, d.VictorPurpura, r.VictorPurpuraQPerMs)

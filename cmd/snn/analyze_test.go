@@ -116,4 +116,6 @@ func TestAnalyzeBadInput(t *testing.T) {
 	check("truncated part", dir, flags, "part-00000.parquet: not a readable Parquet file")
 	os.WriteFile(part, []byte("time_ns,population,neuron\n"), 0o644)
 	check("text part", dir, flags, "part-00000.parquet: not a readable Parquet file")
+	os.Remove(part)
+	check("missing part", dir, flags, "run.json lists")
 }

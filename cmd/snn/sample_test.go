@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"snn/recordings"
@@ -125,5 +126,16 @@ func TestStateAndWeights(t *testing.T) {
 	}
 	if m.Datasets["state"].Rows != 204 || m.Datasets["weights"].Rows != 4 {
 		t.Errorf("manifest datasets %+v %+v", m.Datasets["state"], m.Datasets["weights"])
+	}
+	// snn analyze summarises the snapshots and draws their histogram.
+	var out bytes.Buffer
+	if err := analyze(dir, analyzeFlags{bin: "10 ms", psthBin: "5 ms", pairs: 1, tau: "10 ms", plots: true}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "weights g->b at 50 ms: 2 synapses, mean 4 mV") {
+		t.Errorf("analysis lacks the weight summary:\n%s", out.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "plots", "weights.png")); err != nil {
+		t.Error(err)
 	}
 }
