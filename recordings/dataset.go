@@ -14,7 +14,7 @@ import (
 // encoder, rows per row group, row groups per part. With the spike schema a row group of
 // 64 Ki rows is about 290 kB on disk and a part of 128 row groups (8 Mi spikes) about
 // 37 MB. Small row groups keep the writer's memory flat: a 100 s cuba run peaks at 4 %
-// more resident memory than a 10 s one (24.4 against 23.2 MB).
+// more resident memory than a 10 s one.
 type Limits struct {
 	Batch         int
 	RowsPerGroup  int64

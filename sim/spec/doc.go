@@ -116,6 +116,21 @@
 //	spikes   array of population and input names whose spikes are recorded; default
 //	         every neuron population (no input); [] records nothing
 //
+// [[record.state]], any number of probes, each sampling variables of listed neurons:
+//
+//	population  a neuron population (required)
+//	neurons     array of neuron indices (required, non-empty)
+//	variables   array of v (all models), ie and ii (lif_exp); default ["v"]
+//	interval    time between samples, > 0 (required)
+//	start       time of the first sample; default "0 ms"
+//	stop        time after which sampling stops; default the end of the run
+//
+// [record.weights], snapshots of projections' weights:
+//
+//	projections array of projection names; default every projection
+//	times       array of increasing times within the run, or
+//	interval    a time: snapshots at 0, interval, 2 interval, ... up to the end
+//
 // # Distributions
 //
 // Where a value may vary per neuron or synapse (v_init, weight, delay) it is a quantity,
