@@ -64,6 +64,18 @@ var palette = []color.Color{
 	color.RGBA{148, 103, 189, 255}, color.RGBA{255, 127, 14, 255}, color.RGBA{140, 86, 75, 255},
 }
 
+// addLine adds the k-th series, named, to a plot.
+func addLine(p *plot.Plot, xy plotter.XYs, k int, name string) error {
+	l, err := plotter.NewLine(xy)
+	if err != nil {
+		return err
+	}
+	l.Color = palette[k%len(palette)]
+	p.Add(l)
+	p.Legend.Add(name, l)
+	return nil
+}
+
 // WriteWeights draws weights.png, a histogram of each projection's latest snapshot.
 func WriteWeights(dir string, w *WeightSummary) (string, error) {
 	p := plot.New()
@@ -140,13 +152,9 @@ func (c *PlotCollector) Write(dir string, r *Report) ([]string, error) {
 		for i, v := range h {
 			xy[i] = plotter.XY{X: (float64(i) + 0.5) * r.PSTHBinMs, Y: v}
 		}
-		l, err := plotter.NewLine(xy)
-		if err != nil {
+		if err := addLine(p, xy, k, pop.Name); err != nil {
 			return nil, err
 		}
-		l.Color = palette[k%len(palette)]
-		p.Add(l)
-		p.Legend.Add(pop.Name, l)
 	}
 	if err := save(p, "rate.png"); err != nil {
 		return nil, err
@@ -169,13 +177,9 @@ func (c *PlotCollector) Write(dir string, r *Report) ([]string, error) {
 		for i := range isiBins {
 			xy[i] = plotter.XY{X: (float64(i) + 0.5) * c.isiBinMs, Y: c.isi[k][i] / total / c.isiBinMs}
 		}
-		l, err := plotter.NewLine(xy)
-		if err != nil {
+		if err := addLine(p, xy, k, pop.Name); err != nil {
 			return nil, err
 		}
-		l.Color = palette[k%len(palette)]
-		p.Add(l)
-		p.Legend.Add(pop.Name, l)
 	}
 	if err := save(p, "isi.png"); err != nil {
 		return nil, err

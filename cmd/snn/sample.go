@@ -88,24 +88,36 @@ func (s *sampler) sample(t sim.Time) {
 	}
 }
 
-func (s *sampler) err() error {
-	var errs []error
+// writers returns the datasets being written.
+func (s *sampler) writers() []interface {
+	Err() error
+	Close() error
+} {
+	var ws []interface {
+		Err() error
+		Close() error
+	}
 	if s.state != nil {
-		errs = append(errs, s.state.Err())
+		ws = append(ws, s.state)
 	}
 	if s.weights != nil {
-		errs = append(errs, s.weights.Err())
+		ws = append(ws, s.weights)
+	}
+	return ws
+}
+
+func (s *sampler) err() error {
+	var errs []error
+	for _, w := range s.writers() {
+		errs = append(errs, w.Err())
 	}
 	return errors.Join(errs...)
 }
 
 func (s *sampler) close() error {
 	var errs []error
-	if s.state != nil {
-		errs = append(errs, s.state.Close())
-	}
-	if s.weights != nil {
-		errs = append(errs, s.weights.Close())
+	for _, w := range s.writers() {
+		errs = append(errs, w.Close())
 	}
 	return errors.Join(errs...)
 }
