@@ -106,7 +106,7 @@ func ExampleLIFExp_Deliver() {
 // none after 1 s. The spikes are a pure function of the stream's seed.
 func ExampleNewPoisson() {
 	src, err := neuron.NewPoisson(100, []neuron.RateSegment{{From: 0, Rate: 10}, {From: sim.Second, Rate: 0}},
-		rand.New(rand.NewPCG(1, 2)))
+		rand.NewPCG(1, 2))
 	if err != nil {
 		panic(err)
 	}

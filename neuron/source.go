@@ -27,13 +27,15 @@ type RateSegment struct {
 type Poisson struct {
 	n    int
 	segs []RateSegment
+	src  rand.Source
 	rng  *rand.Rand
 	seg  int
 }
 
 // NewPoisson returns n sources following the rate schedule segs (the first segment must
-// start at 0, starts strictly increasing, rates finite and not negative), drawing from rng.
-func NewPoisson(n int, segs []RateSegment, rng *rand.Rand) (*Poisson, error) {
+// start at 0, starts strictly increasing, rates finite and not negative), drawing from src
+// (a *rand.PCG, or any source that marshals its state, for checkpoints).
+func NewPoisson(n int, segs []RateSegment, src rand.Source) (*Poisson, error) {
 	if n <= 0 {
 		return nil, fmt.Errorf("neuron: Poisson source needs at least one unit, got %d", n)
 	}
@@ -48,7 +50,7 @@ func NewPoisson(n int, segs []RateSegment, rng *rand.Rand) (*Poisson, error) {
 			return nil, fmt.Errorf("neuron: Poisson rate %v Hz in segment %d must be finite and not negative", s.Rate, k)
 		}
 	}
-	return &Poisson{n: n, segs: segs, rng: rng}, nil
+	return &Poisson{n: n, segs: segs, src: src, rng: rand.New(src)}, nil
 }
 
 // Size returns the number of units.

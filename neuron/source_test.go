@@ -30,7 +30,7 @@ func drain(src sim.Source, until sim.Time) (ts []sim.Time, us []int32) {
 
 func newPoisson(t *testing.T, n int, segs []RateSegment, seed uint64) *Poisson {
 	t.Helper()
-	p, err := NewPoisson(n, segs, rand.New(rand.NewPCG(seed, 99)))
+	p, err := NewPoisson(n, segs, rand.NewPCG(seed, 99))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +213,7 @@ func TestPoissonDeterminism(t *testing.T) {
 }
 
 func TestPoissonErrors(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 1))
+	r := rand.NewPCG(1, 1)
 	for _, c := range []struct {
 		n    int
 		segs []RateSegment

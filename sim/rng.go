@@ -11,7 +11,13 @@ import (
 // own stream, so adding a projection does not change the numbers another one draws, and a
 // run is a pure function of its spec and seed (contract 3 of the design).
 func Stream(seed uint64, purpose string) *rand.Rand {
+	return rand.New(PCG(seed, purpose))
+}
+
+// PCG returns the generator behind Stream(seed, purpose), for holders that save it in a
+// checkpoint (a *rand.PCG marshals its state).
+func PCG(seed uint64, purpose string) *rand.PCG {
 	h := fnv.New64a()
 	h.Write([]byte(purpose))
-	return rand.New(rand.NewPCG(seed, h.Sum64()))
+	return rand.NewPCG(seed, h.Sum64())
 }

@@ -923,7 +923,7 @@ func (net *Network) build(pops []popPlan, inputs []inputPlan, projs []projPlan, 
 		var src sim.Source
 		var err error
 		if in.model == "poisson" {
-			src, err = neuron.NewPoisson(in.size, in.rates, sim.Stream(net.Seed, "poisson/"+in.name))
+			src, err = neuron.NewPoisson(in.size, in.rates, sim.PCG(net.Seed, "poisson/"+in.name))
 		} else {
 			src, err = neuron.NewGenerator(in.size, in.spikes)
 		}
