@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"slices"
 
 	"github.com/emirpasic/gods/v2/queues/priorityqueue"
 )
@@ -58,7 +59,10 @@ func (q *queue) alloc(e Event) int32 {
 }
 
 // push adds e. Cost O(log n).
-func (q *queue) push(e Event) {
+func (q *queue) push(e Event) { q.pushSeq(e) }
+
+// pushSeq adds e as it is, sequence number included (restoring a checkpoint).
+func (q *queue) pushSeq(e Event) {
 	q.pq.Enqueue(q.alloc(e))
 	q.real++
 	if 2*q.real > q.pad {
@@ -87,6 +91,18 @@ func (q *queue) pop() (Event, bool) {
 	q.free = append(q.free, k)
 	q.real--
 	return e, true
+}
+
+// events returns the queued events in their order (for a checkpoint).
+func (q *queue) events() []Event {
+	var evs []Event
+	for _, k := range q.pq.Values() {
+		if q.slab[k].Kind != padKind {
+			evs = append(evs, q.slab[k])
+		}
+	}
+	slices.SortFunc(evs, Compare)
+	return evs
 }
 
 // len returns the number of queued events.
