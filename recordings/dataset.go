@@ -167,6 +167,16 @@ func (w *writer[T]) closePart() error {
 	return nil
 }
 
+// cut flushes the buffered rows and closes the open part, if any, so that everything
+// written so far is in complete parts (a checkpoint).
+func (w *writer[T]) cut() error {
+	err := errors.Join(w.err, w.flushBuf())
+	if err == nil && w.w != nil {
+		err = w.closePart()
+	}
+	return err
+}
+
 // close flushes the remaining rows and closes the open part, if any.
 func (w *writer[T]) close() error {
 	err := errors.Join(w.err, w.flushBuf())

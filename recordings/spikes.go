@@ -38,6 +38,7 @@ type Writer[T any] struct {
 	full   chan []T // batches to encode, in order
 	free   chan []T // encoded batches, for reuse
 	done   chan error
+	ack    chan error // answers a cut
 	err    atomic.Pointer[error]
 	closed bool
 }
@@ -54,7 +55,7 @@ func NewWriter[T any](runDir, name string, timeOf func(*T) int64, meta map[strin
 	if err != nil {
 		return nil, err
 	}
-	s := &Writer[T]{w: w, buf: make([]T, 0, lim.Batch), full: make(chan []T, 2), free: make(chan []T, 3), done: make(chan error, 1)}
+	s := &Writer[T]{w: w, buf: make([]T, 0, lim.Batch), full: make(chan []T, 2), free: make(chan []T, 3), done: make(chan error, 1), ack: make(chan error)}
 	for range 2 {
 		s.free <- make([]T, 0, lim.Batch)
 	}
@@ -66,6 +67,14 @@ func NewWriter[T any](runDir, name string, timeOf func(*T) int64, meta map[strin
 // After an error it keeps draining the channel, so the simulation never blocks on it.
 func (s *Writer[T]) encode() {
 	for b := range s.full {
+		if b == nil { // a cut
+			err := s.Err()
+			if err == nil {
+				err = s.w.cut()
+			}
+			s.ack <- err
+			continue
+		}
 		if s.err.Load() == nil {
 			s.write(b)
 		}
@@ -104,6 +113,23 @@ func (s *Writer[T]) Add(row T) {
 		s.buf = <-s.free
 	}
 }
+
+// Cut writes every row added so far into complete parts (closing the open one) and
+// returns the number of the part the next row will open: the dataset's position for a
+// checkpoint. It waits for the encoder.
+func (s *Writer[T]) Cut() (nextPart int, err error) {
+	if len(s.buf) > 0 {
+		s.full <- s.buf
+		s.buf = <-s.free
+	}
+	s.full <- nil
+	err = <-s.ack
+	return s.w.part, err
+}
+
+// StartAt makes the writer number its parts from part on, continuing a dataset written
+// up to a checkpoint. Call it before the first Add.
+func (s *Writer[T]) StartAt(part int) { s.w.part = part }
 
 // Err returns the first write error the encoder has met so far, if any.
 func (s *Writer[T]) Err() error {
