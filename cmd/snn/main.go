@@ -3,14 +3,16 @@
 //	snn run [SPEC|NAME] [-o DIR] [--seed N] [--duration T]
 //	snn examples [NAME]
 //
-// Exit status: 0 on success, 2 for bad input (flags, spec), 1 for a failure while
-// running (disk full and the like).
+// Exit status: 0 on success, 2 for bad input (flags, spec, checkpoint), 1 for a failure
+// while running (disk full and the like), 128+n after signal n (SIGINT 130, SIGTERM 143)
+// once the checkpoint is written.
 package main
 
 import (
 	"errors"
 	"fmt"
 	"os"
+	"syscall"
 
 	"github.com/spf13/cobra"
 )
@@ -36,8 +38,14 @@ func main() {
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "snn:", err)
 		var u usageError
-		if errors.As(err, &u) {
+		var in interrupted
+		switch {
+		case errors.As(err, &u):
 			os.Exit(2)
+		case errors.As(err, &in):
+			if s, ok := in.sig.(syscall.Signal); ok {
+				os.Exit(128 + int(s)) // the shell's convention for a process ended by a signal
+			}
 		}
 		os.Exit(1)
 	}

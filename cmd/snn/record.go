@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"encoding"
+	"encoding/gob"
 	"encoding/hex"
+	"fmt"
 	"hash"
 	"math"
 	"strconv"
@@ -139,4 +143,62 @@ func (r *recorder) summary(source string, net *spec.Network, wall, build time.Du
 		s.order = append(s.order, gr.Name)
 	}
 	return s
+}
+
+// commandState is what a checkpoint keeps of the command: the recorder's counts, ISI
+// accumulators and digest, and the sampler's positions.
+type commandState struct {
+	Counts []int64
+	ISI    [][]ISIState
+	SHA    []byte
+	Due    []sim.Time
+	WK     int
+}
+
+// ISIState is one neuron's ISI accumulator in a checkpoint.
+type ISIState struct {
+	Last     sim.Time
+	N        int32
+	Mean, M2 float64
+}
+
+func (ss *session) commandState() ([]byte, error) {
+	r, s := ss.rec, ss.smp
+	st := commandState{Counts: r.counts, ISI: make([][]ISIState, len(r.isi)), Due: s.due, WK: s.wk}
+	for g, ws := range r.isi {
+		for _, w := range ws {
+			st.ISI[g] = append(st.ISI[g], ISIState{w.last, w.n, w.mean, w.m2})
+		}
+	}
+	sha, err := r.h.(encoding.BinaryMarshaler).MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	st.SHA = sha
+	var buf bytes.Buffer
+	err = gob.NewEncoder(&buf).Encode(&st)
+	return buf.Bytes(), err
+}
+
+func (ss *session) restoreCommand(b []byte) error {
+	var st commandState
+	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&st); err != nil {
+		return fmt.Errorf("command state: %w", err)
+	}
+	r, s := ss.rec, ss.smp
+	if len(st.Counts) != len(r.counts) || len(st.ISI) != len(r.isi) || len(st.Due) != len(s.due) {
+		return fmt.Errorf("command state of another network")
+	}
+	for g := range r.isi {
+		if len(st.ISI[g]) != len(r.isi[g]) {
+			return fmt.Errorf("command state of another network")
+		}
+		for i, w := range st.ISI[g] {
+			r.isi[g][i] = welford{w.Last, w.N, w.Mean, w.M2}
+		}
+	}
+	copy(r.counts, st.Counts)
+	copy(s.due, st.Due)
+	s.wk = st.WK
+	return r.h.(encoding.BinaryUnmarshaler).UnmarshalBinary(st.SHA)
 }

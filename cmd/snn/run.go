@@ -1,14 +1,19 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,10 +25,12 @@ import (
 )
 
 type runFlags struct {
-	out      string
-	seed     uint64
-	seedSet  bool
-	duration string
+	out             string
+	seed            uint64
+	seedSet         bool
+	duration        string
+	checkpointEvery string
+	resume          string
 }
 
 func runCmd() *cobra.Command {
@@ -40,7 +47,7 @@ Writes into DIR (default: a new folder under ./runs):
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.seedSet = cmd.Flags().Changed("seed")
-			name := examples.Default
+			name := ""
 			if len(args) == 1 {
 				name = args[0]
 			}
@@ -51,6 +58,8 @@ Writes into DIR (default: a new folder under ./runs):
 	cmd.Flags().StringVarP(&f.out, "out", "o", "", "output directory (default: runs/NAME-TIMESTAMP)")
 	cmd.Flags().Uint64Var(&f.seed, "seed", 0, "seed of every random stream (default: the spec's)")
 	cmd.Flags().StringVar(&f.duration, "duration", "", `simulated time, for example "10s" or "500 ms" (default: the spec's)`)
+	cmd.Flags().StringVar(&f.checkpointEvery, "checkpoint-every", "", `write a checkpoint every this much simulated time, for example "1 s" (one is always written at the end and on SIGINT/SIGTERM)`)
+	cmd.Flags().StringVar(&f.resume, "resume", "", "continue the run in this directory from its latest checkpoint (up to --duration, default the original)")
 	return cmd
 }
 
@@ -83,11 +92,27 @@ func loadSpec(arg string) (*spec.Spec, string, []byte, error) {
 	}
 }
 
-// slice is the simulated time run between checks of the recording.
+// slice is the simulated time run between checks of the recording and of signals.
 const slice = 100 * sim.Millisecond
 
-// run builds and runs one network and writes its outputs. Everything that can be refused
-// (flags, spec, memory, output directory) is checked before the first byte is written.
+// session is one run of a network into a run directory, new or resumed.
+type session struct {
+	net     *spec.Network
+	dir     string
+	source  string
+	text    []byte
+	build   time.Duration
+	rr      *recordings.Run
+	spikes  *recordings.SpikeWriter
+	rec     *recorder
+	smp     *sampler
+	ckEvery sim.Time // 0: only at the end and on a signal
+	keep    int
+}
+
+// run builds and runs one network, or resumes one (--resume), and writes its outputs.
+// Everything that can be refused (flags, spec, memory, output directory, checkpoint) is
+// checked before the first byte is written.
 func run(arg string, f runFlags, stdout io.Writer) (sum *Summary, err error) {
 	defer func() {
 		// A panic is a bug in snn, not the user's doing: report it as such, not as a
@@ -96,29 +121,54 @@ func run(arg string, f runFlags, stdout io.Writer) (sum *Summary, err error) {
 			sum, err = nil, fmt.Errorf("internal error (please report it with the spec and seed): %v", p)
 		}
 	}()
-	s, source, text, err := loadSpec(arg)
-	if err != nil {
-		return nil, err
-	}
-	opt := spec.Options{MemoryLimit: availableMemory()}
-	if f.seedSet {
-		opt.Seed = &f.seed
-	}
+	var duration sim.Time
 	if f.duration != "" {
 		ms, _, err := spec.ParseQuantity(f.duration, spec.Time)
 		if err != nil {
 			return nil, usageError{fmt.Errorf("--duration %q: %v", f.duration, err)}
 		}
-		if opt.Duration = sim.FromMs(ms); opt.Duration <= 0 {
+		if duration = sim.FromMs(ms); duration <= 0 {
 			return nil, usageError{fmt.Errorf("--duration %q: must be positive", f.duration)}
 		}
+	}
+	ss := &session{keep: 3}
+	if f.checkpointEvery != "" {
+		ms, _, err := spec.ParseQuantity(f.checkpointEvery, spec.Time)
+		if err != nil || !(ms > 0) {
+			return nil, usageError{fmt.Errorf("--checkpoint-every %q: expected a positive time such as \"1 s\"", f.checkpointEvery)}
+		}
+		ss.ckEvery = sim.FromMs(ms)
+	}
+	if f.resume != "" {
+		err = ss.resume(arg, f, duration)
+	} else {
+		err = ss.start(arg, f, duration)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return ss.execute(stdout)
+}
+
+// start builds a new run.
+func (ss *session) start(arg string, f runFlags, duration sim.Time) error {
+	if arg == "" {
+		arg = examples.Default
+	}
+	s, source, text, err := loadSpec(arg)
+	if err != nil {
+		return err
+	}
+	opt := spec.Options{MemoryLimit: availableMemory(), Duration: duration}
+	if f.seedSet {
+		opt.Seed = &f.seed
 	}
 	t0 := time.Now()
 	net, err := spec.Build(s, opt)
 	if err != nil {
-		return nil, usageError{err}
+		return usageError{err}
 	}
-	build := time.Since(t0)
+	ss.net, ss.source, ss.text, ss.build = net, source, text, time.Since(t0)
 
 	dir := f.out
 	if dir == "" {
@@ -129,76 +179,239 @@ func run(arg string, f runFlags, stdout io.Writer) (sum *Summary, err error) {
 	}
 	for _, f := range []string{"run.json", "summary.json", "spikes"} {
 		if exists(filepath.Join(dir, f)) {
-			return nil, usageError{fmt.Errorf("%s already holds a run (%s); choose another -o or remove it", dir, f)}
+			return usageError{fmt.Errorf("%s already holds a run (%s); choose another -o or remove it, or continue it with --resume", dir, f)}
 		}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
+		return err
 	}
-
+	ss.dir = dir
 	var pops []recordings.Population
 	for _, g := range net.Groups {
 		pops = append(pops, recordings.Population{Name: g.Name, Size: g.Size, Model: g.Model, Input: g.Input, Recorded: g.Record})
 	}
-	rr, err := recordings.CreateRun(dir, recordings.Manifest{Version: version, Name: net.Name, Spec: source,
+	ss.rr, err = recordings.CreateRun(dir, recordings.Manifest{Version: version, Name: net.Name, Spec: source,
 		SpecText: string(text), Seed: net.Seed, DurationNs: int64(net.Duration), Populations: pops, Started: time.Now().UTC()})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := rr.AddDataset("spikes", recordings.SpikeColumns); err != nil {
-		return nil, err
+	if err := ss.rr.AddDataset("spikes", recordings.SpikeColumns); err != nil {
+		return err
 	}
-	names := make([]string, len(net.Groups))
-	for g, gr := range net.Groups {
+	return ss.openWriters(nil)
+}
+
+// meta is the key-value metadata of every part.
+func (ss *session) meta() map[string]string {
+	return map[string]string{"snn.run": ss.net.Name, "snn.seed": strconv.FormatUint(ss.net.Seed, 10),
+		"snn.version": version, "snn.spec": ss.source, "snn.format": recordings.Format}
+}
+
+// openWriters starts the datasets' writers, at the checkpoint's positions when resuming.
+func (ss *session) openWriters(ck *recordings.Checkpoint) error {
+	names := make([]string, len(ss.net.Groups))
+	for g, gr := range ss.net.Groups {
 		names[g] = gr.Name
 	}
-	meta := map[string]string{"snn.run": net.Name, "snn.seed": strconv.FormatUint(net.Seed, 10),
-		"snn.version": version, "snn.spec": source, "snn.format": recordings.Format}
-	spikes, err := recordings.NewSpikeWriter(dir, names, meta, recordings.DefaultLimits, rr.PartClosed("spikes"))
+	var err error
+	ss.spikes, err = recordings.NewSpikeWriter(ss.dir, names, ss.meta(), recordings.DefaultLimits, ss.rr.PartClosed("spikes"))
 	if err != nil {
-		return nil, err
+		return err
 	}
-	rec := newRecorder(net, spikes)
-	net.Engine.Observe(rec)
-	smp, err := newSampler(net, dir, meta, rr)
+	ss.rec = newRecorder(ss.net, ss.spikes)
+	ss.net.Engine.Observe(ss.rec)
+	ss.smp, err = newSampler(ss.net, ss.dir, ss.meta(), ss.rr, ck != nil)
 	if err != nil {
-		spikes.Close()
-		rr.Finish(err)
-		return nil, err
+		ss.spikes.Close()
+		return err
+	}
+	if ck != nil {
+		ss.spikes.StartAt(ck.Parts["spikes"])
+		ss.smp.startAt(ck.Parts)
+	}
+	return nil
+}
+
+// resume rebuilds the network of the run in f.resume and restores its latest checkpoint.
+func (ss *session) resume(arg string, f runFlags, duration sim.Time) error {
+	dir := f.resume
+	if f.out != "" || f.seedSet {
+		return usageError{fmt.Errorf("--resume continues %s with its own seed and directory; drop -o and --seed", dir)}
+	}
+	m, err := recordings.ReadManifest(dir)
+	if err != nil {
+		return usageError{fmt.Errorf("--resume %s: %w", dir, err)}
+	}
+	ck, path, skipped, err := recordings.LatestCheckpoint(dir)
+	if err != nil {
+		return usageError{fmt.Errorf("--resume: %w", err)}
+	}
+	for _, e := range skipped {
+		fmt.Fprintf(os.Stderr, "snn: skipping %v\n", e)
+	}
+	if ck.Version != version {
+		return usageError{fmt.Errorf("%s was written by snn %s; this is snn %s, which cannot resume it exactly", path, ck.Version, version)}
+	}
+	text := []byte(m.SpecText)
+	if arg != "" { // a spec given with --resume must be the run's
+		_, _, t, err := loadSpec(arg)
+		if err != nil {
+			return err
+		}
+		text = t
+	}
+	if specDigest(text) != ck.SpecSHA256 {
+		return usageError{fmt.Errorf("the spec differs from the one %s was run with; resuming needs the same spec", dir)}
+	}
+	s, err := spec.Decode(m.Spec, text)
+	if err != nil {
+		return usageError{err}
+	}
+	if s.Name == "" {
+		s.Name = m.Name
+	}
+	seed := m.Seed
+	opt := spec.Options{MemoryLimit: availableMemory(), Seed: &seed, Duration: sim.Time(m.DurationNs)}
+	if duration > 0 {
+		opt.Duration = duration
+	}
+	if opt.Duration < sim.Time(ck.TimeNs) {
+		return usageError{fmt.Errorf("--duration %v is before the checkpoint at %v", opt.Duration, sim.Time(ck.TimeNs))}
+	}
+	t0 := time.Now()
+	net, err := spec.Build(s, opt)
+	if err != nil {
+		return usageError{err}
+	}
+	if err := net.Engine.UnmarshalState(ck.Engine); err != nil {
+		return usageError{fmt.Errorf("%s: %w", path, err)}
+	}
+	ss.net, ss.source, ss.text, ss.build, ss.dir = net, m.Spec, text, time.Since(t0), dir
+	if ss.rr, err = recordings.OpenRun(dir, ck); err != nil {
+		return err
+	}
+	if err := ss.openWriters(ck); err != nil {
+		return err
+	}
+	if err := ss.restoreCommand(ck.Command); err != nil {
+		return usageError{fmt.Errorf("%s: %w", path, err)}
+	}
+	fmt.Fprintf(os.Stderr, "snn: resuming %s from %s at %v\n", dir, filepath.Base(path), net.Engine.Now())
+	return nil
+}
+
+// interrupted is the error of a run stopped by a signal after its checkpoint.
+type interrupted struct {
+	sig os.Signal
+	dir string
+}
+
+func (e interrupted) Error() string {
+	return fmt.Sprintf("%v: stopped after writing a checkpoint; continue with: snn run --resume %s", e.sig, e.dir)
+}
+
+// execute runs the session to its end, or to a signal, writing checkpoints on the way.
+func (ss *session) execute(stdout io.Writer) (*Summary, error) {
+	net := ss.net
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	var stop atomic.Value
+	go func() {
+		s, ok := <-sigs
+		if !ok {
+			return
+		}
+		stop.Store(s)
+		fmt.Fprintf(os.Stderr, "snn: %v: finishing the current slice and writing a checkpoint (a second signal exits at once)\n", s)
+		if _, ok := <-sigs; ok {
+			fmt.Fprintln(os.Stderr, "snn: second signal: exiting now; the complete parts and the last checkpoint stay usable")
+			os.Exit(1)
+		}
+	}()
+	defer close(sigs)
+
+	nextCk := sim.Never
+	if ss.ckEvery > 0 {
+		nextCk = (net.Engine.Now()/ss.ckEvery + 1) * ss.ckEvery
 	}
 	t1 := time.Now()
-	// Run from one sample time to the next, in slices of at most 100 ms (stopping and
-	// continuing changes nothing), so that a recording that cannot be written (a full
-	// disk) ends the run early.
-	for t := sim.Time(0); ; {
-		t = min(t+slice, smp.next(), net.Duration)
+	var runErr error
+	for t := net.Engine.Now(); t < net.Duration; {
+		// Run in slices (stopping and continuing changes nothing) up to the next sample,
+		// checkpoint or end, checking the recordings and signals in between.
+		t = min(t+slice, ss.smp.next(), nextCk, net.Duration)
 		net.Engine.Run(t)
-		smp.sample(t)
-		if spikes.Err() != nil || smp.err() != nil || t == net.Duration {
+		ss.smp.sample(t)
+		if runErr = errors.Join(ss.spikes.Err(), ss.smp.err()); runErr != nil {
 			break
 		}
-	}
-	wall := time.Since(t1)
-	for _, c := range []struct {
-		name  string
-		close func() error
-	}{{"spikes", spikes.Close}, {"state and weights", smp.close}} {
-		if err := c.close(); err != nil {
-			err = fmt.Errorf("writing %s into %s: %w (the parts listed in run.json are complete)", c.name, dir, err)
-			rr.Finish(err)
+		if t == nextCk && t < net.Duration {
+			if _, err := ss.checkpoint(); err != nil {
+				runErr = err
+				break
+			}
+			nextCk += ss.ckEvery
+		}
+		if s, ok := stop.Load().(os.Signal); ok && t < net.Duration {
+			if _, err := ss.checkpoint(); err != nil {
+				runErr = err
+				break
+			}
+			err := errors.Join(ss.spikes.Close(), ss.smp.close())
+			if err == nil {
+				err = interrupted{s, ss.dir}
+			}
+			ss.rr.Finish(err)
 			return nil, err
 		}
 	}
-	if err := rr.Finish(nil); err != nil {
+	wall := time.Since(t1)
+	if runErr == nil {
+		_, runErr = ss.checkpoint()
+	}
+	if err := errors.Join(runErr, ss.spikes.Close(), ss.smp.close()); err != nil {
+		err = fmt.Errorf("writing the recordings into %s: %w (the parts listed in run.json are complete)", ss.dir, err)
+		ss.rr.Finish(err)
 		return nil, err
 	}
-	sum = rec.summary(source, net, wall, build)
+	if err := ss.rr.Finish(nil); err != nil {
+		return nil, err
+	}
+	sum := ss.rec.summary(ss.source, net, wall, ss.build)
 	b, _ := json.MarshalIndent(sum, "", "  ")
-	if err := recordings.WriteAtomic(filepath.Join(dir, "summary.json"), append(b, '\n')); err != nil {
+	if err := recordings.WriteAtomic(filepath.Join(ss.dir, "summary.json"), append(b, '\n')); err != nil {
 		return nil, err
 	}
-	printSummary(stdout, sum, dir)
+	printSummary(stdout, sum, ss.dir)
 	return sum, nil
+}
+
+// checkpoint cuts every dataset into complete parts and writes the run's state.
+func (ss *session) checkpoint() (string, error) {
+	if _, err := ss.spikes.Cut(); err != nil {
+		return "", err
+	}
+	if err := ss.smp.cut(); err != nil {
+		return "", err
+	}
+	eng, err := ss.net.Engine.MarshalState()
+	if err != nil {
+		return "", err
+	}
+	cmd, err := ss.commandState()
+	if err != nil {
+		return "", err
+	}
+	parts, rows := ss.rr.Positions()
+	return recordings.WriteCheckpoint(ss.dir, &recordings.Checkpoint{Version: version, SpecSHA256: specDigest(ss.text),
+		Seed: ss.net.Seed, TimeNs: int64(ss.net.Engine.Now()), Engine: eng, Command: cmd, Parts: parts, Rows: rows}, ss.keep)
+}
+
+// specDigest identifies a spec's text in checkpoints.
+func specDigest(text []byte) string {
+	h := sha256.Sum256(text)
+	return hex.EncodeToString(h[:])
 }
 
 func exists(p string) bool { _, err := os.Stat(p); return err == nil }

@@ -13,21 +13,25 @@ import (
 type sampler struct {
 	net     *spec.Network
 	probes  []spec.StateProbe
-	due     []sim.Time // next sample time of each probe, Never when done
+	due     []sim.Time // next sample time of each probe (past its Stop when done)
 	wk      int        // next weight snapshot
 	state   *recordings.Writer[recordings.StateRow]
 	weights *recordings.Writer[recordings.WeightRow]
 }
 
-func newSampler(net *spec.Network, dir string, meta map[string]string, rr *recordings.Run) (*sampler, error) {
+// newSampler opens the state and weights datasets (declaring them in the manifest unless
+// resuming, where they are declared already).
+func newSampler(net *spec.Network, dir string, meta map[string]string, rr *recordings.Run, resuming bool) (*sampler, error) {
 	s := &sampler{net: net, probes: net.States}
 	for _, p := range net.States {
 		s.due = append(s.due, p.Start)
 	}
 	var err error
 	if len(net.States) > 0 {
-		if err = rr.AddDataset("state", recordings.StateColumns); err != nil {
-			return nil, err
+		if !resuming {
+			if err = rr.AddDataset("state", recordings.StateColumns); err != nil {
+				return nil, err
+			}
 		}
 		s.state, err = recordings.NewWriter(dir, "state", func(r *recordings.StateRow) int64 { return r.TimeNs }, meta, recordings.DefaultLimits, rr.PartClosed("state"))
 		if err != nil {
@@ -35,8 +39,10 @@ func newSampler(net *spec.Network, dir string, meta map[string]string, rr *recor
 		}
 	}
 	if len(net.WeightTimes) > 0 && len(net.WeightProjections) > 0 {
-		if err = rr.AddDataset("weights", recordings.WeightColumns); err != nil {
-			return nil, err
+		if !resuming {
+			if err = rr.AddDataset("weights", recordings.WeightColumns); err != nil {
+				return nil, err
+			}
 		}
 		s.weights, err = recordings.NewWriter(dir, "weights", func(r *recordings.WeightRow) int64 { return r.TimeNs }, meta, recordings.DefaultLimits, rr.PartClosed("weights"))
 		if err != nil {
@@ -49,8 +55,10 @@ func newSampler(net *spec.Network, dir string, meta map[string]string, rr *recor
 // next returns the time of the next sample or snapshot, or Never.
 func (s *sampler) next() sim.Time {
 	t := sim.Never
-	for _, d := range s.due {
-		t = min(t, d)
+	for k, d := range s.due {
+		if d <= s.probes[k].Stop {
+			t = min(t, d)
+		}
 	}
 	if s.weights != nil && s.wk < len(s.net.WeightTimes) {
 		t = min(t, s.net.WeightTimes[s.wk])
@@ -62,7 +70,7 @@ func (s *sampler) next() sim.Time {
 func (s *sampler) sample(t sim.Time) {
 	for k := range s.probes {
 		p := &s.probes[k]
-		if s.due[k] != t {
+		if s.due[k] != t || t > p.Stop {
 			continue
 		}
 		for _, i := range p.Neurons {
@@ -70,9 +78,9 @@ func (s *sampler) sample(t sim.Time) {
 				s.state.Add(recordings.StateRow{TimeNs: int64(t), Population: p.Population, NodeIDs: i, Variable: name, Value: p.Sample[v](int(i), t)})
 			}
 		}
-		if s.due[k] += p.Interval; s.due[k] > p.Stop {
-			s.due[k] = sim.Never
-		}
+		// Stop may move when a run is resumed with a longer duration, so the grid
+		// position is kept even past it.
+		s.due[k] += p.Interval
 	}
 	for s.weights != nil && s.wk < len(s.net.WeightTimes) && s.net.WeightTimes[s.wk] == t {
 		for _, j := range s.net.WeightProjections {
@@ -118,6 +126,30 @@ func (s *sampler) close() error {
 	var errs []error
 	for _, w := range s.writers() {
 		errs = append(errs, w.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// startAt continues the datasets from a checkpoint's part counts.
+func (s *sampler) startAt(parts map[string]int) {
+	if s.state != nil {
+		s.state.StartAt(parts["state"])
+	}
+	if s.weights != nil {
+		s.weights.StartAt(parts["weights"])
+	}
+}
+
+// cut closes the open parts (a checkpoint).
+func (s *sampler) cut() error {
+	var errs []error
+	if s.state != nil {
+		_, err := s.state.Cut()
+		errs = append(errs, err)
+	}
+	if s.weights != nil {
+		_, err := s.weights.Cut()
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

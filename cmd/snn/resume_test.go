@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"snn/recordings"
+)
+
+func readRows[T any](t *testing.T, dir, dataset string) []T {
+	t.Helper()
+	var rows []T
+	if err := recordings.Read(dir, dataset, nil, func(r T) error { rows = append(rows, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// TestResumeEquality: runs stopped at several times and resumed give the same spikes,
+// state samples, weights, counts and digest as the uninterrupted run.
+func TestResumeEquality(t *testing.T) {
+	tmp := t.TempDir()
+	specPath := filepath.Join(tmp, "probe.toml")
+	// The probe spec with a Poisson drive, so random streams are in the checkpoint.
+	text := strings.Replace(probeSpec, "[[record.state]]", `[inputs.noise]
+model = "poisson"
+size = 50
+rate = "40 Hz"
+
+[[projections]]
+from = "noise"
+to = "a"
+rule = "all_to_all"
+weight = "1.5 mV"
+delay = "1 ms"
+
+[[record.state]]`, 1)
+	text = strings.Replace(text, `duration = "50 ms"`, `duration = "300 ms"`, 1)
+	text = strings.Replace(text, `times = ["0 ms", "50 ms"]`, `interval = "100 ms"`, 1)
+	os.WriteFile(specPath, []byte(text), 0o644)
+
+	whole := filepath.Join(tmp, "whole")
+	want, err := run(specPath, runFlags{out: whole, checkpointEvery: "70 ms"}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want.Spikes == 0 {
+		t.Fatal("the test network does not fire")
+	}
+	for _, stop := range []string{"37 ms", "100 ms", "299 ms"} {
+		dir := filepath.Join(tmp, "stop-"+strings.Fields(stop)[0])
+		if _, err := run(specPath, runFlags{out: dir, duration: stop}, &bytes.Buffer{}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := run("", runFlags{resume: dir, duration: "300 ms"}, &bytes.Buffer{})
+		if err != nil {
+			t.Fatalf("resume at %s: %v", stop, err)
+		}
+		got.WallSeconds, got.BuildSeconds, got.Finished = want.WallSeconds, want.BuildSeconds, want.Finished
+		if got.SpikesSHA256 != want.SpikesSHA256 || got.Spikes != want.Spikes || got.SynapticEvents != want.SynapticEvents {
+			t.Errorf("resumed at %s: %+v, uninterrupted %+v", stop, got, want)
+		}
+		if !slices.Equal(readRows[recordings.SpikeRow](t, dir, "spikes"), readRows[recordings.SpikeRow](t, whole, "spikes")) {
+			t.Errorf("resumed at %s: spike rows differ", stop)
+		}
+		if !slices.Equal(readRows[recordings.StateRow](t, dir, "state"), readRows[recordings.StateRow](t, whole, "state")) {
+			t.Errorf("resumed at %s: state rows differ", stop)
+		}
+		if !slices.Equal(readRows[recordings.WeightRow](t, dir, "weights"), readRows[recordings.WeightRow](t, whole, "weights")) {
+			t.Errorf("resumed at %s: weight rows differ", stop)
+		}
+	}
+
+	// A changed spec is refused, with the run's directory named.
+	other := filepath.Join(tmp, "other.toml")
+	os.WriteFile(other, []byte(strings.Replace(text, `rate = "40 Hz"`, `rate = "41 Hz"`, 1)), 0o644)
+	if _, err := run(other, runFlags{resume: whole}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "spec differs") {
+		t.Errorf("resuming with another spec: %v", err)
+	}
+	// A checkpoint from another version is refused.
+	ck, _, _, _ := recordings.LatestCheckpoint(whole)
+	ck.Version, ck.TimeNs = "0.0.1", ck.TimeNs+1
+	recordings.WriteCheckpoint(whole, ck, 5)
+	if _, err := run("", runFlags{resume: whole}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "written by snn 0.0.1") {
+		t.Errorf("resuming another version's checkpoint: %v", err)
+	}
+}
+
+// TestSIGTERM runs the command, stops it with SIGTERM, checks its message, exit status
+// and checkpoint, resumes it and compares with an uninterrupted run.
+func TestSIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the command for seconds")
+	}
+	bin := filepath.Join(t.TempDir(), "snn")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	tmp := t.TempDir()
+	dir := filepath.Join(tmp, "run")
+	cmd := exec.Command(bin, "run", "cuba", "--duration", "60s", "-o", dir)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGTERM)
+	err := cmd.Wait()
+	if cmd.ProcessState.ExitCode() != 128+int(syscall.SIGTERM) || !strings.Contains(stderr.String(), "snn run --resume "+dir) {
+		t.Fatalf("after SIGTERM: %v, exit %d\n%s", err, cmd.ProcessState.ExitCode(), stderr.String())
+	}
+	ck, _, _, err := recordings.LatestCheckpoint(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := recordings.ReadManifest(dir)
+	if m.Status != "failed" || !strings.Contains(m.Error, "terminated") {
+		t.Errorf("manifest after SIGTERM: status %q, error %q", m.Status, m.Error)
+	}
+	// Resume to half a second past the checkpoint and compare with a straight run.
+	end := (ck.TimeNs/1e6 + 500)
+	endArg := strings.TrimSpace(strings.Replace(time.Duration(end*1e6).String(), "s", " s", 1))
+	out, err := exec.Command(bin, "run", "--resume", dir, "--duration", endArg).CombinedOutput()
+	if err != nil {
+		t.Fatalf("resume: %v\n%s", err, out)
+	}
+	straight := filepath.Join(tmp, "straight")
+	out2, err := exec.Command(bin, "run", "cuba", "--duration", endArg, "-o", straight).CombinedOutput()
+	if err != nil {
+		t.Fatalf("straight run: %v\n%s", err, out2)
+	}
+	digest := func(b []byte) string {
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(l, "spikes_sha256 ") {
+				return l
+			}
+		}
+		return ""
+	}
+	if digest(out) == "" || digest(out) != digest(out2) {
+		t.Errorf("resumed after SIGTERM: %q, straight: %q", digest(out), digest(out2))
+	}
+}
