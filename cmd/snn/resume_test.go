@@ -149,3 +149,55 @@ func TestSIGTERM(t *testing.T) {
 		t.Errorf("resumed after SIGTERM: %q, straight: %q", digest(out), digest(out2))
 	}
 }
+
+// TestKill9DuringCheckpoints kills the command with SIGKILL while it writes checkpoints
+// every 50 ms of simulated time (so a kill often lands inside one), then resumes from the
+// newest usable checkpoint and compares the spikes with an uninterrupted run.
+func TestKill9DuringCheckpoints(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the command for seconds")
+	}
+	bin := filepath.Join(t.TempDir(), "snn")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	tmp := t.TempDir()
+	for k, wait := range []time.Duration{700 * time.Millisecond, 1100 * time.Millisecond, 1333 * time.Millisecond} {
+		dir := filepath.Join(tmp, "run"+string(rune('a'+k)))
+		cmd := exec.Command(bin, "run", "cubadv", "--duration", "60s", "--checkpoint-every", "50ms", "-o", dir)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(wait)
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		ck, path, skipped, err := recordings.LatestCheckpoint(dir)
+		if err != nil {
+			t.Fatalf("after kill -9: %v", err)
+		}
+		end := ck.TimeNs/1e6 + 200
+		endArg := strings.Replace(time.Duration(end*1e6).String(), "s", " s", 1)
+		out, err := exec.Command(bin, "run", "--resume", dir, "--duration", endArg).CombinedOutput()
+		if err != nil {
+			t.Fatalf("resume from %s (skipped %v): %v\n%s", path, skipped, err, out)
+		}
+		straight := filepath.Join(tmp, "straight"+string(rune('a'+k)))
+		out2, err := exec.Command(bin, "run", "cubadv", "--duration", endArg, "-o", straight).CombinedOutput()
+		if err != nil {
+			t.Fatalf("straight run: %v\n%s", err, out2)
+		}
+		if a, b := lineWith(string(out), "spikes_sha256"), lineWith(string(out2), "spikes_sha256"); a == "" || a != b {
+			t.Errorf("killed after %v, resumed from %s: %q, straight %q", wait, filepath.Base(path), a, b)
+		}
+		t.Logf("killed after %v: resumed from %s (%d damaged skipped)", wait, filepath.Base(path), len(skipped))
+	}
+}
+
+func lineWith(s, prefix string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			return l
+		}
+	}
+	return ""
+}
