@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -31,6 +32,7 @@ type runFlags struct {
 	duration        string
 	checkpointEvery string
 	resume          string
+	cpuprofile      string
 }
 
 func runCmd() *cobra.Command {
@@ -51,6 +53,15 @@ Writes into DIR (default: a new folder under ./runs):
 			if len(args) == 1 {
 				name = args[0]
 			}
+			if f.cpuprofile != "" {
+				pf, err := os.Create(f.cpuprofile)
+				if err != nil {
+					return usageError{err}
+				}
+				defer pf.Close()
+				pprof.StartCPUProfile(pf)
+				defer pprof.StopCPUProfile()
+			}
 			_, err := run(name, f, cmd.OutOrStdout())
 			return err
 		},
@@ -59,6 +70,7 @@ Writes into DIR (default: a new folder under ./runs):
 	cmd.Flags().Uint64Var(&f.seed, "seed", 0, "seed of every random stream (default: the spec's)")
 	cmd.Flags().StringVar(&f.duration, "duration", "", `simulated time, for example "10s" or "500 ms" (default: the spec's)`)
 	cmd.Flags().StringVar(&f.checkpointEvery, "checkpoint-every", "", `write a checkpoint every this much simulated time, for example "1 s" (one is always written at the end and on SIGINT/SIGTERM)`)
+	cmd.Flags().StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	cmd.Flags().StringVar(&f.resume, "resume", "", "continue the run in this directory from its latest checkpoint (up to --duration, default the original)")
 	return cmd
 }
@@ -108,6 +120,7 @@ type session struct {
 	smp     *sampler
 	ckEvery sim.Time // 0: only at the end and on a signal
 	keep    int
+	ckDone  chan error // the checkpoint being written, if any
 }
 
 // run builds and runs one network, or resumes one (--resume), and writes its outputs.
@@ -347,14 +360,14 @@ func (ss *session) execute(stdout io.Writer) (*Summary, error) {
 			break
 		}
 		if t == nextCk && t < net.Duration {
-			if _, err := ss.checkpoint(); err != nil {
+			if err := ss.checkpoint(); err != nil {
 				runErr = err
 				break
 			}
 			nextCk += ss.ckEvery
 		}
 		if s, ok := stop.Load().(os.Signal); ok && t < net.Duration {
-			if _, err := ss.checkpoint(); err != nil {
+			if err := errors.Join(ss.checkpoint(), ss.waitCheckpoint()); err != nil {
 				runErr = err
 				break
 			}
@@ -368,8 +381,9 @@ func (ss *session) execute(stdout io.Writer) (*Summary, error) {
 	}
 	wall := time.Since(t1)
 	if runErr == nil {
-		_, runErr = ss.checkpoint()
+		runErr = ss.checkpoint()
 	}
+	runErr = errors.Join(runErr, ss.waitCheckpoint())
 	if err := errors.Join(runErr, ss.spikes.Close(), ss.smp.close()); err != nil {
 		err = fmt.Errorf("writing the recordings into %s: %w (the parts listed in run.json are complete)", ss.dir, err)
 		ss.rr.Finish(err)
@@ -387,25 +401,49 @@ func (ss *session) execute(stdout io.Writer) (*Summary, error) {
 	return sum, nil
 }
 
-// checkpoint cuts every dataset into complete parts and writes the run's state.
-func (ss *session) checkpoint() (string, error) {
+// checkpoint cuts every dataset into complete parts and captures the run's state; a
+// goroutine writes the file while the run goes on (wait, or the next checkpoint, waits for
+// it).
+func (ss *session) checkpoint() error {
+	if err := ss.waitCheckpoint(); err != nil {
+		return err
+	}
 	if _, err := ss.spikes.Cut(); err != nil {
-		return "", err
+		return err
 	}
 	if err := ss.smp.cut(); err != nil {
-		return "", err
+		return err
 	}
 	eng, err := ss.net.Engine.MarshalState()
 	if err != nil {
-		return "", err
+		return err
 	}
 	cmd, err := ss.commandState()
 	if err != nil {
-		return "", err
+		return err
 	}
 	parts, rows := ss.rr.Positions()
-	return recordings.WriteCheckpoint(ss.dir, &recordings.Checkpoint{Version: version, SpecSHA256: specDigest(ss.text),
-		Seed: ss.net.Seed, TimeNs: int64(ss.net.Engine.Now()), Engine: eng, Command: cmd, Parts: parts, Rows: rows}, ss.keep)
+	ck := &recordings.Checkpoint{Version: version, SpecSHA256: specDigest(ss.text),
+		Seed: ss.net.Seed, TimeNs: int64(ss.net.Engine.Now()), Engine: eng, Command: cmd, Parts: parts, Rows: rows}
+	ss.ckDone = make(chan error, 1)
+	go func(done chan<- error) {
+		_, err := recordings.WriteCheckpoint(ss.dir, ck, ss.keep)
+		done <- err
+	}(ss.ckDone)
+	return nil
+}
+
+// waitCheckpoint waits for the checkpoint being written, if any, and returns its error.
+func (ss *session) waitCheckpoint() error {
+	if ss.ckDone == nil {
+		return nil
+	}
+	err := <-ss.ckDone
+	ss.ckDone = nil
+	if err != nil {
+		return fmt.Errorf("writing a checkpoint: %w", err)
+	}
+	return nil
 }
 
 // specDigest identifies a spec's text in checkpoints.
