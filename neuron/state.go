@@ -217,3 +217,23 @@ func (g *Generator) UnmarshalState(b []byte) error {
 	g.k = k
 	return nil
 }
+
+// CheckState reports the first neuron whose state is not finite (NaN or infinite).
+func (l *LIFExp) CheckState() error {
+	for i := range l.s {
+		if s := &l.s[i]; !finite(s.am, s.be, s.bi) {
+			return fmt.Errorf("neuron %d has a non-finite state (am %v, be %v, bi %v)", i, s.am, s.be, s.bi)
+		}
+	}
+	return nil
+}
+
+// CheckState reports the first neuron whose state is not finite (NaN or infinite).
+func (l *LIFDelta) CheckState() error {
+	for i := range l.s {
+		if !finite(l.s[i].a) {
+			return fmt.Errorf("neuron %d has a non-finite potential (scaled %v)", i, l.s[i].a)
+		}
+	}
+	return nil
+}

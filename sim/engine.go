@@ -249,3 +249,16 @@ func (e *Engine) Run(until Time) {
 	}
 	e.now = until
 }
+
+// CheckState asks every population that can (a CheckState() error method) whether its
+// state is still finite, and returns the first failure: a guard against numerical faults.
+func (e *Engine) CheckState() error {
+	for _, g := range e.groups {
+		if c, ok := g.neurons.(interface{ CheckState() error }); ok {
+			if err := c.CheckState(); err != nil {
+				return fmt.Errorf("population %q: %w", g.name, err)
+			}
+		}
+	}
+	return nil
+}

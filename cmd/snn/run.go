@@ -33,6 +33,9 @@ type runFlags struct {
 	checkpointEvery string
 	resume          string
 	cpuprofile      string
+	quiet           bool
+	maxRate         float64
+	keep            int
 }
 
 func runCmd() *cobra.Command {
@@ -70,6 +73,9 @@ Writes into DIR (default: a new folder under ./runs):
 	cmd.Flags().Uint64Var(&f.seed, "seed", 0, "seed of every random stream (default: the spec's)")
 	cmd.Flags().StringVar(&f.duration, "duration", "", `simulated time, for example "10s" or "500 ms" (default: the spec's)`)
 	cmd.Flags().StringVar(&f.checkpointEvery, "checkpoint-every", "", `write a checkpoint every this much simulated time, for example "1 s" (one is always written at the end and on SIGINT/SIGTERM)`)
+	cmd.Flags().IntVar(&f.keep, "keep-checkpoints", 3, "how many of the newest checkpoints to keep")
+	cmd.Flags().BoolVarP(&f.quiet, "quiet", "q", false, "no progress report (a bar on a terminal, log lines otherwise)")
+	cmd.Flags().Float64Var(&f.maxRate, "max-rate", 1000, "stop the run when a population's mean rate over 100 ms of simulated time exceeds this many Hz (runaway activity); 0: no limit")
 	cmd.Flags().StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	cmd.Flags().StringVar(&f.resume, "resume", "", "continue the run in this directory from its latest checkpoint (up to --duration, default the original)")
 	return cmd
@@ -121,6 +127,7 @@ type session struct {
 	ckEvery sim.Time // 0: only at the end and on a signal
 	keep    int
 	ckDone  chan error // the checkpoint being written, if any
+	flags   runFlags
 }
 
 // run builds and runs one network, or resumes one (--resume), and writes its outputs.
@@ -144,7 +151,13 @@ func run(arg string, f runFlags, stdout io.Writer) (sum *Summary, err error) {
 			return nil, usageError{fmt.Errorf("--duration %q: must be positive", f.duration)}
 		}
 	}
-	ss := &session{keep: 3}
+	if f.keep == 0 {
+		f.keep = 3 // the zero value of callers that set no flags
+	}
+	if f.keep < 1 {
+		return nil, usageError{fmt.Errorf("--keep-checkpoints %d: keep at least one", f.keep)}
+	}
+	ss := &session{keep: f.keep, flags: f}
 	if f.checkpointEvery != "" {
 		ms, _, err := spec.ParseQuantity(f.checkpointEvery, spec.Time)
 		if err != nil || !(ms > 0) {
@@ -349,14 +362,25 @@ func (ss *session) execute(stdout io.Writer) (*Summary, error) {
 		nextCk = (net.Engine.Now()/ss.ckEvery + 1) * ss.ckEvery
 	}
 	t1 := time.Now()
+	prog := newProgress(os.Stderr, ss.flags.quiet, net.Engine.Now(), net.Duration)
+	defer prog.finish()
+	spikes0 := net.Engine.Stats().Spikes
 	var runErr error
 	for t := net.Engine.Now(); t < net.Duration; {
+		from := t
+		before := append([]int64(nil), ss.rec.counts...)
 		// Run in slices (stopping and continuing changes nothing) up to the next sample,
 		// checkpoint or end, checking the recordings and signals in between.
 		t = min(t+slice, ss.smp.next(), nextCk, net.Duration)
 		net.Engine.Run(t)
 		ss.smp.sample(t)
 		if runErr = errors.Join(ss.spikes.Err(), ss.smp.err()); runErr != nil {
+			break
+		}
+		prog.update(t, net.Engine.Stats().Spikes-spikes0)
+		if runErr = ss.guard(from, t, before); runErr != nil {
+			// Keep what led here: a checkpoint and the recordings, then stop.
+			runErr = errors.Join(runErr, ss.checkpoint(), ss.waitCheckpoint())
 			break
 		}
 		if t == nextCk && t < net.Duration {
@@ -442,6 +466,27 @@ func (ss *session) waitCheckpoint() error {
 	ss.ckDone = nil
 	if err != nil {
 		return fmt.Errorf("writing a checkpoint: %w", err)
+	}
+	return nil
+}
+
+// guard stops runaway activity and numerical failure: a population whose mean rate over
+// the slice [from, t) exceeds --max-rate, or a neuron whose state is not finite.
+func (ss *session) guard(from, t sim.Time, before []int64) error {
+	if err := ss.net.Engine.CheckState(); err != nil {
+		return fmt.Errorf("at %v: %w", t, err)
+	}
+	if ss.flags.maxRate <= 0 || t <= from {
+		return nil
+	}
+	for g, gr := range ss.net.Groups {
+		if gr.Input {
+			continue
+		}
+		rate := float64(ss.rec.counts[g]-before[g]) / float64(gr.Size) / (t - from).Seconds()
+		if rate > ss.flags.maxRate {
+			return fmt.Errorf("runaway activity: population %q fired at %.0f Hz per neuron between %v and %v, above --max-rate %g Hz", gr.Name, rate, from, t, ss.flags.maxRate)
+		}
 	}
 	return nil
 }

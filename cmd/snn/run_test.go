@@ -190,6 +190,15 @@ func TestCommandExitStatus(t *testing.T) {
 	if err != nil || !exists(filepath.Join(cmd.Dir, "r", "summary.json")) {
 		t.Errorf("snn run cubadv: %v\n%s", err, out)
 	}
+	// Not on a terminal, progress comes as structured log lines; --quiet silences it.
+	if !strings.Contains(string(out), "msg=progress") || !strings.Contains(string(out), "real_time_factor=") {
+		t.Errorf("no progress log line:\n%s", out)
+	}
+	cmd = exec.Command(bin, "run", "cubadv", "--duration", "50ms", "-o", "q", "--quiet")
+	cmd.Dir = t.TempDir()
+	if out, err = cmd.CombinedOutput(); err != nil || strings.Contains(string(out), "msg=progress") {
+		t.Errorf("--quiet: %v\n%s", err, out)
+	}
 }
 
 // TestExistingOutputIsKept: a directory already holding spikes (an earlier run that did
