@@ -341,7 +341,6 @@ func (ss *session) execute(stdout io.Writer) (*Summary, error) {
 	net := ss.net
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
-	defer signal.Stop(sigs)
 	var stop atomic.Value
 	go func() {
 		s, ok := <-sigs
@@ -355,7 +354,7 @@ func (ss *session) execute(stdout io.Writer) (*Summary, error) {
 			os.Exit(1)
 		}
 	}()
-	defer close(sigs)
+	defer func() { signal.Stop(sigs); close(sigs) }() // stop delivery before closing
 
 	nextCk := sim.Never
 	if ss.ckEvery > 0 {
@@ -378,10 +377,12 @@ func (ss *session) execute(stdout io.Writer) (*Summary, error) {
 			break
 		}
 		prog.update(t, net.Engine.Stats().Spikes-spikes0)
-		if runErr = ss.guard(from, t, before); runErr != nil {
+		if err := ss.guard(from, t, before); err != nil {
 			// Keep what led here: a checkpoint and the recordings, then stop.
-			runErr = errors.Join(runErr, ss.checkpoint(), ss.waitCheckpoint())
-			break
+			err = fmt.Errorf("%s: the run stopped: %w (a checkpoint and the recordings up to here are kept)", ss.dir, err)
+			err = errors.Join(err, ss.checkpoint(), ss.waitCheckpoint(), ss.spikes.Close(), ss.smp.close())
+			ss.rr.Finish(err)
+			return nil, err
 		}
 		if t == nextCk && t < net.Duration {
 			if err := ss.checkpoint(); err != nil {
