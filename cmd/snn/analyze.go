@@ -99,6 +99,9 @@ func analyze(dir string, f analyzeFlags, w io.Writer) error {
 		for _, p := range m.Datasets["spikes"].Parts {
 			cfg.DurationNs = max(cfg.DurationNs, p.LastNs)
 		}
+		if cfg.DurationNs == 0 {
+			return usageError{fmt.Errorf("%s: the run is %s and has no complete spike parts yet; nothing to analyse", dir, m.Status)}
+		}
 		fmt.Fprintf(os.Stderr, "snn: %s: the run is %s; analysing the %v ms its complete parts cover\n", dir, m.Status, float64(cfg.DurationNs)/1e6)
 	}
 	for _, c := range f.compare {
