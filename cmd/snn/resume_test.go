@@ -99,10 +99,7 @@ func TestSIGTERM(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the command for seconds")
 	}
-	bin := filepath.Join(t.TempDir(), "snn")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildSNN(t)
 	tmp := t.TempDir()
 	dir := filepath.Join(tmp, "run")
 	cmd := exec.Command(bin, "run", "cuba", "--duration", "60s", "-o", dir)
@@ -157,10 +154,7 @@ func TestKill9DuringCheckpoints(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the command for seconds")
 	}
-	bin := filepath.Join(t.TempDir(), "snn")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildSNN(t)
 	tmp := t.TempDir()
 	for k, wait := range []time.Duration{700 * time.Millisecond, 1100 * time.Millisecond, 1333 * time.Millisecond} {
 		dir := filepath.Join(tmp, "run"+string(rune('a'+k)))

@@ -157,10 +157,7 @@ func TestCommandExitStatus(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "snn")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildSNN(t)
 	cmd := exec.Command(bin, "examples")
 	out, err := cmd.Output()
 	if err != nil || !strings.Contains(string(out), "cuba") || !strings.Contains(string(out), "(default)") {
@@ -215,4 +212,14 @@ func TestExistingOutputIsKept(t *testing.T) {
 	if b, _ := os.ReadFile(old); string(b) != "keep me\n" {
 		t.Errorf("a part was overwritten: %q", b)
 	}
+}
+
+// buildSNN builds the command into a temporary directory and returns its path.
+func buildSNN(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "snn")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
 }
