@@ -48,6 +48,13 @@ type Projection interface {
 	Deliver(t Time, pre, off int32, spike SpikeFunc) (n int, next int32, delay Time)
 }
 
+// PostListener is a projection that acts on its target's spikes (plasticity: a post spike
+// potentiates the synapses onto the neuron). The engine calls it when a target neuron
+// fires, before the spike's own deliveries are scheduled.
+type PostListener interface {
+	PostSpike(post int32, t Time)
+}
+
 // Observer sees every spike of every population (neurons and sources) in event order.
 type Observer interface {
 	Spike(t Time, group int32, unit int32)
@@ -69,6 +76,7 @@ type group struct {
 	neurons Neurons
 	source  Source
 	out     []int32
+	post    []PostListener // projections into this population that listen to its spikes
 	spike   SpikeFunc
 }
 
@@ -145,6 +153,9 @@ func (e *Engine) Connect(from, to int32, p Projection) int32 {
 	k := int32(len(e.projs))
 	e.projs = append(e.projs, projection{p: p, from: from, to: to})
 	e.groups[from].out = append(e.groups[from].out, k)
+	if l, ok := p.(PostListener); ok {
+		e.groups[to].post = append(e.groups[to].post, l)
+	}
 	return k
 }
 
@@ -166,6 +177,9 @@ func (e *Engine) fire(g, i int32, t Time) {
 	}
 	for _, o := range e.obs {
 		o.Spike(t, g, i)
+	}
+	for _, l := range e.groups[g].post {
+		l.PostSpike(i, t)
 	}
 	for _, k := range e.groups[g].out {
 		if d, ok := e.projs[k].p.First(i); ok {

@@ -24,6 +24,7 @@ type engineState struct {
 	Names  []string // group names and sizes, to refuse another network's state
 	Sizes  []int
 	Groups [][]byte
+	Projs  [][]byte // stateful projections (plastic), nil for static ones
 }
 
 // MarshalState encodes the engine's clock, counters, pending events and the state of
@@ -46,6 +47,16 @@ func (e *Engine) MarshalState() ([]byte, error) {
 			return nil, fmt.Errorf("sim: saving %q: %w", g.name, err)
 		}
 		st.Names, st.Sizes, st.Groups = append(st.Names, g.name), append(st.Sizes, g.size), append(st.Groups, b)
+	}
+	for k, p := range e.projs {
+		var b []byte
+		if s, ok := p.p.(Stateful); ok {
+			var err error
+			if b, err = s.MarshalState(); err != nil {
+				return nil, fmt.Errorf("sim: saving projection %d: %w", k, err)
+			}
+		}
+		st.Projs = append(st.Projs, b)
 	}
 	var buf bytes.Buffer
 	if err := gob.NewEncoder(&buf).Encode(&st); err != nil {
@@ -95,6 +106,20 @@ func (e *Engine) UnmarshalState(b []byte) error {
 		}
 		if err := s.UnmarshalState(st.Groups[k]); err != nil {
 			return fmt.Errorf("sim: restoring %q: %w", g.name, err)
+		}
+	}
+	if len(st.Projs) != len(e.projs) {
+		return fmt.Errorf("sim: the state has %d projections, the network %d", len(st.Projs), len(e.projs))
+	}
+	for k, p := range e.projs {
+		s, ok := p.p.(Stateful)
+		if ok != (len(st.Projs[k]) > 0) {
+			return fmt.Errorf("sim: projection %d's state does not match the network's (plastic or not)", k)
+		}
+		if ok {
+			if err := s.UnmarshalState(st.Projs[k]); err != nil {
+				return fmt.Errorf("sim: restoring projection %d: %w", k, err)
+			}
 		}
 	}
 	e.now, e.seq, e.stats = st.Now, st.Seq, st.Stats
