@@ -6,15 +6,15 @@
 //
 // A pre spike at t_pre and a post spike at t_post = t_pre + dt change the weight by
 //
-//	dt > 0 (pre before post, LTP):  dw+ =  A+ (wmax - w)^mu e^{-dt/tau+}
-//	dt < 0 (post before pre, LTD):  dw- = -A- (w - wmin)^mu e^{dt/tau-}
+//	dt > 0 (pre before post, LTP):  dw+ =  A+ ((wmax - w)/(wmax - wmin))^mu e^{-dt/tau+}
+//	dt < 0 (post before pre, LTD):  dw- = -A- ((w - wmin)/(wmax - wmin))^mu e^{dt/tau-}
 //
 // with w clipped to [wmin, wmax] (Bi & Poo 1998 for the window; Song, Miller & Abbott
 // 2000 for additive STDP, mu = 0; Gutig, Aharonov, Rotter & Sompolinsky 2003, J Neurosci
 // 23:3697, for the weight dependence, mu = 1 multiplicative). Sums over pairs become
 // traces: a pre trace x jumps at pre spikes and decays with tau+, a post trace y with
-// tau-; a post spike potentiates by A+ (wmax - w)^mu x, a pre spike depresses by
-// A- (w - wmin)^mu y. A trace is stored with the time of its last update and decayed in
+// tau-; a post spike potentiates by A+ ((wmax - w)/(wmax - wmin))^mu x, a pre spike
+// depresses by A- ((w - wmin)/(wmax - wmin))^mu y. A trace is stored with the time of its last update and decayed in
 // closed form when read, so the work is proportional to spikes.
 //
 // Which pairs count (Morrison, Diesmann & Gerstner 2008, Biol Cybern 98:459):

@@ -24,12 +24,13 @@ const (
 // Pair is pair-based STDP as a value: on a post spike at t a synapse whose last pre
 // spike came dt = t - t_pre > 0 earlier is potentiated by A+ e^{-dt/tau+} (summed over the
 // pairs the interaction counts); on a pre spike, depressed by A- e^{-dt/tau-} for post
-// spikes dt earlier. The weight dependence (Gutig et al. 2003) scales the changes:
+// spikes dt earlier. The weight dependence (Gutig et al. 2003) scales the changes by the
+// distance to the bound, as a fraction of the range:
 //
-//	dw+ = A+ (wmax - w)^mu x,   dw- = -A- (w - wmin)^mu y,   w clipped to [wmin, wmax]
+//	dw+ = A+ ((wmax - w)/(wmax - wmin))^mu x,   dw- = -A- ((w - wmin)/(wmax - wmin))^mu y
 //
-// where x and y are the pre and post traces; mu = 0 is additive STDP with hard bounds,
-// mu = 1 multiplicative. A+ and A- are in weight units (times (weight units)^-mu).
+// w clipped to [wmin, wmax], where x and y are the pre and post traces; mu = 0 is additive
+// STDP with hard bounds, mu = 1 multiplicative. A+ and A- are in weight units.
 type Pair struct {
 	APlus, AMinus     float64
 	TauPlus, TauMinus float64 // ms
@@ -112,16 +113,17 @@ func (r *Pair) PostSpike(post *Trace, t float64) {
 	post.Spike(t, r.TauMinus, r.Interaction != AllToAll)
 }
 
+// dep is the weight dependence of a change whose bound is d away: (d/range)^mu.
 func (r *Pair) dep(d float64) float64 {
 	switch {
 	case r.Mu == 0:
 		return 1
-	case d <= 0:
+	case d <= 0 || r.WMax == r.WMin:
 		return 0
 	case r.Mu == 1:
-		return d
+		return d / (r.WMax - r.WMin)
 	}
-	return math.Pow(d, r.Mu)
+	return math.Pow(d/(r.WMax-r.WMin), r.Mu)
 }
 
 func (r *Pair) clip(w float64) float64 { return math.Min(r.WMax, math.Max(r.WMin, w)) }

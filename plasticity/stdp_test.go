@@ -71,7 +71,7 @@ func bruteForce(r Pair, w float64, ev []event) []float64 {
 				}
 			}
 			if sum > 0 {
-				w += r.APlus * math.Pow(math.Max(r.WMax-w, 0), r.Mu) * sum
+				w += r.APlus * math.Pow(math.Max(r.WMax-w, 0)/(r.WMax-r.WMin), r.Mu) * sum
 			}
 		} else { // LTD: post spikes before this pre spike
 			for j := k - 1; j >= 0; j-- {
@@ -84,7 +84,7 @@ func bruteForce(r Pair, w float64, ev []event) []float64 {
 				}
 			}
 			if sum > 0 {
-				w -= r.AMinus * math.Pow(math.Max(w-r.WMin, 0), r.Mu) * sum
+				w -= r.AMinus * math.Pow(math.Max(w-r.WMin, 0)/(r.WMax-r.WMin), r.Mu) * sum
 			}
 		}
 		w = math.Min(r.WMax, math.Max(r.WMin, w))

@@ -63,9 +63,9 @@ func referenceWeight(r plasticity.Pair, w float64, arrivals, posts []float64) fl
 			continue
 		}
 		if e.post {
-			w += r.APlus * math.Pow(math.Max(r.WMax-w, 0), r.Mu) * sum
+			w += r.APlus * math.Pow(math.Max(r.WMax-w, 0)/(r.WMax-r.WMin), r.Mu) * sum
 		} else {
-			w -= r.AMinus * math.Pow(math.Max(w-r.WMin, 0), r.Mu) * sum
+			w -= r.AMinus * math.Pow(math.Max(w-r.WMin, 0)/(r.WMax-r.WMin), r.Mu) * sum
 		}
 		w = math.Min(r.WMax, math.Max(r.WMin, w))
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"snn/neuron"
+	"snn/plasticity"
 	"snn/sim"
 	"snn/synapse"
 )
@@ -229,6 +230,7 @@ type projPlan struct {
 	name     string
 	from, to string
 	cfg      synapse.Config
+	stdp     *plasticity.Pair
 	perSyn   int64 // bytes per synapse
 	expected float64
 }
@@ -823,14 +825,20 @@ func (c *checker) projection(path string, pr Projection, names map[string]string
 			c.add(path+".delay", nil, "a zero delay onto %q, a lif_delta population without refractory period, lets spikes cause spikes at the same instant without end; give a delay or a t_ref above zero", pr.To)
 		}
 	}
+	if pr.STDP != nil {
+		pl.stdp = c.stdp(path+".stdp", pr.STDP, cfg, wdims, conv)
+	}
 	if len(c.errs) > n0 || target == nil {
 		return pl, false
 	}
 	npre := sizeOf(pr.From)
 	pl.expected = synapse.Expected(cfg.Rule, npre, target.size, cfg.Recurrent)
 	pl.perSyn = 4
-	if !cfg.Weight.IsConst() {
+	if !cfg.Weight.IsConst() || pl.stdp != nil {
 		pl.perSyn += 8
+	}
+	if pl.stdp != nil {
+		pl.perSyn += 8 // column index
 	}
 	if !cfg.Delay.IsConst() {
 		pl.perSyn += 4
@@ -840,6 +848,70 @@ func (c *checker) projection(path string, pr Projection, names map[string]string
 	}
 	c.connectivity(path, cfg.Rule, npre, target.size, cfg.Recurrent)
 	return pl, len(c.errs) == n0
+}
+
+// stdp checks a projection's [stdp] table against its weights and delays.
+func (c *checker) stdp(path string, s *STDP, cfg *synapse.Config, wdims []Dim, conv func(float64, Dim) float64) *plasticity.Pair {
+	n0 := len(c.errs)
+	r := &plasticity.Pair{}
+	weight := func(key string, q Quantity, required bool) float64 {
+		v, d, ok := c.quantity(path+"."+key, q, required, 0, wdims...)
+		if !ok {
+			return 0
+		}
+		return conv(v, d)
+	}
+	r.APlus, r.AMinus = weight("a_plus", s.APlus, true), weight("a_minus", s.AMinus, true)
+	for _, a := range []struct {
+		key string
+		q   Quantity
+		v   float64
+	}{{"a_plus", s.APlus, r.APlus}, {"a_minus", s.AMinus, r.AMinus}} {
+		if a.v < 0 {
+			c.add(path+"."+a.key, a.q, "must not be negative (the sign is the rule's)")
+		}
+	}
+	tau := func(key string, q Quantity) float64 {
+		v, _, ok := c.quantity(path+"."+key, q, true, 0, Time)
+		if ok && !(v > 0) {
+			c.add(path+"."+key, q, "time constant must be positive")
+		}
+		return v
+	}
+	r.TauPlus, r.TauMinus = tau("tau_plus", s.TauPlus), tau("tau_minus", s.TauMinus)
+	r.WMin, r.WMax = weight("w_min", s.WMin, false), weight("w_max", s.WMax, true)
+	switch {
+	case r.WMin < 0:
+		c.add(path+".w_min", s.WMin, "must not be negative: STDP here acts on excitatory weights")
+	case !(r.WMax >= r.WMin):
+		c.add(path+".w_max", s.WMax, "is below w_min")
+	}
+	if s.Mu != nil {
+		r.Mu = *s.Mu
+		if !(r.Mu >= 0 && r.Mu <= 1) {
+			c.add(path+".mu", *s.Mu, "weight dependence must lie in [0, 1] (0 additive, 1 multiplicative)")
+		}
+	}
+	switch s.Interaction {
+	case "", "all_to_all":
+		r.Interaction = plasticity.AllToAll
+	case "nearest":
+		r.Interaction = plasticity.NearestSymmetric
+	case "pre_centred":
+		c.add(path+".interaction", s.Interaction, "the presynaptic-centred interaction is not available on projections yet; use all_to_all or nearest")
+	default:
+		c.add(path+".interaction", s.Interaction, "unknown interaction; expected all_to_all or nearest")
+	}
+	if cfg.Receptor == neuron.Inhibitory {
+		c.add(path, nil, "STDP on inhibitory projections is not available; it acts on excitatory weights")
+	}
+	if !cfg.Delay.IsConst() {
+		c.add(path, nil, "STDP needs one delay for the whole projection, not a distribution")
+	}
+	if lo, hi := cfg.Weight.Bounds(); len(c.errs) == n0 && (lo < r.WMin || hi > r.WMax) {
+		c.add(path, nil, "initial weights (from %v to %v) must lie within [w_min, w_max] = [%v, %v]", lo, hi, r.WMin, r.WMax)
+	}
+	return r
 }
 
 // connectivity checks what a rule can only get wrong against the population sizes, so
@@ -946,6 +1018,15 @@ func (net *Network) build(pops []popPlan, inputs []inputPlan, projs []projPlan, 
 		}
 		net.Projections = append(net.Projections, BuiltProjection{Name: p.name, From: p.from, To: p.to, P: proj})
 		net.Synapses += int64(proj.Len())
+		if p.stdp != nil {
+			pl, err := synapse.NewPlastic(proj, *p.stdp)
+			if err != nil {
+				return fmt.Errorf("projections[%d] (%s): %w", k, p.name, err)
+			}
+			net.SynapseBytes += pl.Bytes()
+			e.Connect(index[p.from], index[p.to], pl)
+			continue
+		}
 		net.SynapseBytes += proj.Bytes()
 		e.Connect(index[p.from], index[p.to], proj)
 	}

@@ -698,3 +698,53 @@ func TestRecordStateAndWeightsErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestSTDPSpec: [stdp] on a projection makes it plastic (its weights move during a run),
+// and every bad parameter is reported with its key.
+func TestSTDPSpec(t *testing.T) {
+	stdp := "stdp = { a_plus = \"0.05 mV\", a_minus = \"0.06 mV\", tau_plus = \"16.8 ms\", tau_minus = \"33.7 ms\", w_max = \"2 mV\" }\n"
+	anchor := "p = 0.5\nweight = \"1 mV\"\ndelay = \"1 ms\"\n"
+	// Strong enough input that the neurons fire (no post spike, no change), for 1 s.
+	strong := "p = 0.5\nweight = \"12 mV\"\ndelay = \"1 ms\"\n" + strings.Replace(stdp, `w_max = "2 mV"`, `w_max = "20 mV"`, 1)
+	good := edit(t, edit(t, minimal, anchor, strong), `duration = "100 ms"`, `duration = "1 s"`)
+	net, err := decodeBuild(good, spec.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	net.Engine.Run(net.Duration)
+	p := net.Projections[0].P
+	moved := 0
+	for i := range p.Pre() {
+		for k := range p.RowLen(i) {
+			if _, w, _ := p.Synapse(i, k); w != 12 {
+				moved++
+				if w < 0 || w > 20 {
+					t.Errorf("weight %v outside [0, 20]", w)
+				}
+			}
+		}
+	}
+	if moved == 0 {
+		t.Error("no weight moved under STDP")
+	}
+	for _, tc := range []struct {
+		stdp string
+		want []string
+	}{
+		{strings.Replace(stdp, `tau_plus = "16.8 ms"`, `tau_plus = "-16.8 ms"`, 1), []string{"projections[0].stdp.tau_plus", "must be positive"}},
+		{strings.Replace(stdp, `w_max = "2 mV"`, `w_max = "2 mV", w_min = "3 mV"`, 1), []string{"projections[0].stdp.w_max", "below w_min"}},
+		{strings.Replace(stdp, ` }`, `, interaction = "nearst" }`, 1), []string{"projections[0].stdp.interaction", "unknown interaction"}},
+		{strings.Replace(stdp, ` }`, `, interaction = "pre_centred" }`, 1), []string{"not available on projections yet"}},
+		{strings.Replace(stdp, ` }`, `, mu = 2.0 }`, 1), []string{"projections[0].stdp.mu", "[0, 1]"}},
+		{strings.Replace(stdp, `a_plus = "0.05 mV", `, ``, 1), []string{"projections[0].stdp.a_plus", "missing"}},
+		{strings.Replace(stdp, `w_max = "2 mV"`, `w_max = "0.5 mV"`, 1), []string{"projections[0].stdp", "initial weights", "within [w_min, w_max]"}},
+		{strings.Replace(stdp, `a_minus = "0.06 mV"`, `a_minus = "0.06 ms"`, 1), []string{"projections[0].stdp.a_minus", "ms is a unit of time"}},
+	} {
+		_, err := decodeBuild(edit(t, minimal, anchor, anchor+tc.stdp), spec.Options{})
+		for _, w := range tc.want {
+			if err == nil || !strings.Contains(err.Error(), w) {
+				t.Errorf("%q: error %v does not contain %q", tc.stdp, err, w)
+			}
+		}
+	}
+}

@@ -109,6 +109,13 @@
 //	           lif_delta population with t_ref = 0 is refused: spikes could cause
 //	           spikes at one instant without end.
 //
+//	stdp       table, optional: makes the projection plastic (pair STDP, package
+//	           plasticity): a_plus, a_minus (weights, >= 0), tau_plus, tau_minus (times,
+//	           > 0), w_max and w_min (weights, default 0, 0 <= w_min <= w_max, the initial
+//	           weights within them), mu in [0, 1] (weight dependence, default 0 additive),
+//	           interaction all_to_all (default) or nearest. Needs a constant delay and an
+//	           excitatory (or lif_delta) target.
+//
 // See package synapse for how each rule honours autapses = false and multapses = false.
 //
 // # [record]

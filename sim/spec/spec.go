@@ -76,6 +76,20 @@ type Projection struct {
 	Multapses *bool     `toml:"multapses"`
 	Weight    any       `toml:"weight"` // a quantity or a distribution table
 	Delay     any       `toml:"delay"`  // a time or a distribution table
+	STDP      *STDP     `toml:"stdp"`   // makes the projection plastic
+}
+
+// STDP makes a projection's weights change by pair STDP (package plasticity). Amplitudes
+// and bounds are weights, in the projection's weight units.
+type STDP struct {
+	APlus       Quantity `toml:"a_plus"`
+	AMinus      Quantity `toml:"a_minus"`
+	TauPlus     Quantity `toml:"tau_plus"`
+	TauMinus    Quantity `toml:"tau_minus"`
+	WMin        Quantity `toml:"w_min"` // default 0
+	WMax        Quantity `toml:"w_max"`
+	Mu          *float64 `toml:"mu"`          // weight dependence, 0 (additive, default) to 1
+	Interaction string   `toml:"interaction"` // all_to_all (default) or nearest
 }
 
 // Record chooses what a run records.
