@@ -1,0 +1,62 @@
+package recordings
+
+import (
+	"fmt"
+	"image/color"
+	"os"
+
+	"github.com/parquet-go/parquet-go"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+)
+
+// WriteTable writes rows as one Parquet file (zstd), under a temporary name first.
+func WriteTable[T any](path string, rows []T) error {
+	tmp := path + ".tmp"
+	if err := parquet.WriteFile(tmp, rows, parquet.Compression(newZstdCodec())); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return os.Rename(tmp, path)
+}
+
+// Curve is a named function drawn over a plot.
+type Curve struct {
+	Name string
+	F    func(float64) float64
+}
+
+// PlotWindow draws an STDP window: the measured points and the given curves.
+func PlotWindow(path, title string, xs, ys []float64, curves []Curve) error {
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text = "dt = t_post - t_pre (ms)"
+	p.Y.Label.Text = "weight change"
+	pts := make(plotter.XYs, len(xs))
+	for i := range xs {
+		pts[i] = plotter.XY{X: xs[i], Y: ys[i]}
+	}
+	s, err := plotter.NewScatter(pts)
+	if err != nil {
+		return err
+	}
+	s.GlyphStyle.Radius = vg.Points(2)
+	s.GlyphStyle.Color = palette[0]
+	p.Add(s)
+	p.Legend.Add("simulated", s)
+	for k, c := range curves {
+		fn := plotter.NewFunction(c.F)
+		fn.Color = palette[(k+1)%len(palette)]
+		fn.Samples = 400
+		p.Add(fn)
+		p.Legend.Add(c.Name, fn)
+	}
+	zero := plotter.NewFunction(func(float64) float64 { return 0 })
+	zero.Color = color.Gray{Y: 160}
+	p.Add(zero)
+	if err := p.Save(8*vg.Inch, 4.5*vg.Inch, path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
