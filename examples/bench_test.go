@@ -2,9 +2,12 @@ package examples_test
 
 import (
 	"runtime"
+	"strings"
 	"testing"
 
+	"snn/examples"
 	"snn/sim"
+	"snn/sim/spec"
 )
 
 // benchNetwork runs an example for 10 s of simulated time per iteration and reports
@@ -43,4 +46,32 @@ func TestSteadyStateAllocations(t *testing.T) {
 			t.Errorf("%s: %d allocations in 2 s of steady state", name, allocs)
 		}
 	}
+}
+
+// BenchmarkCUBASTDP is cuba with pair STDP on every excitatory synapse (onto both
+// populations; all-to-all, additive, w in [0, 3.24 mV], A+ 0.01 mV, A- 0.0105 mV,
+// tau 20 ms), 10 s simulated, to compare with BenchmarkCUBA.
+func BenchmarkCUBASTDP(b *testing.B) {
+	src, _ := examples.Get("cuba")
+	text := strings.ReplaceAll(string(src), "weight = \"1.62 mV\"\ndelay = \"0 ms\"\n",
+		"weight = \"1.62 mV\"\ndelay = \"0 ms\"\nstdp = { a_plus = \"0.01 mV\", a_minus = \"0.0105 mV\", tau_plus = \"20 ms\", tau_minus = \"20 ms\", w_max = \"3.24 mV\" }\n")
+	if strings.Count(text, "stdp =") != 2 {
+		b.Fatal("the cuba spec changed: no excitatory projection found")
+	}
+	s, err := spec.Decode("cuba-stdp", []byte(text))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	var events uint64
+	seed := uint64(1)
+	for b.Loop() {
+		net, err := spec.Build(s, spec.Options{Seed: &seed, Duration: 10 * sim.Second})
+		if err != nil {
+			b.Fatal(err)
+		}
+		net.Engine.Run(net.Duration)
+		events += net.Engine.Stats().SynapticEvents
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "syn-events/s")
 }

@@ -88,15 +88,24 @@ func (r *Pair) Potentiate(w float64, pre *Trace, t float64) float64 {
 	if r.Interaction == PreCentred {
 		pre.V = 0
 	}
+	return r.Up(w, x)
+}
+
+// Depress applies a pre spike at t to weight w given the post trace.
+func (r *Pair) Depress(w float64, post Trace, t float64) float64 {
+	return r.Down(w, post.At(t, r.TauMinus))
+}
+
+// Up is the potentiation of weight w by a pre trace worth x at the post spike.
+func (r *Pair) Up(w, x float64) float64 {
 	if x == 0 {
 		return w
 	}
 	return r.clip(w + r.APlus*r.dep(r.WMax-w)*x)
 }
 
-// Depress applies a pre spike at t to weight w given the post trace.
-func (r *Pair) Depress(w float64, post Trace, t float64) float64 {
-	y := post.At(t, r.TauMinus)
+// Down is the depression of weight w by a post trace worth y at the pre spike.
+func (r *Pair) Down(w, y float64) float64 {
 	if y == 0 {
 		return w
 	}
