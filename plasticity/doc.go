@@ -26,7 +26,24 @@
 //	                  with the first post spike after it (LTP): the pre trace resets to 1
 //	                  at a pre spike and is used up by the next post spike
 //
-// The tests check the trace implementation against the pair sums written plainly, on
-// random Poisson trains, for every interaction and weight dependence, and the window of
-// the 60-pairing protocol against its closed form.
+// # Triplet STDP
+//
+// Pfister & Gerstner (2006, J Neurosci 26:9673) add to each neuron a slower trace, r2
+// (tau_x) for the pre neuron and o2 (tau_y) for the post neuron, read just before the
+// neuron's own spike:
+//
+//	post spike:  w -> w + r1 (A2+ + A3+ o2)
+//	pre spike:   w -> w - o1 (A2- + A3- r2)
+//
+// With A3+ = A3- = 0 this is pair STDP (Pair.Triplet gives that form, which is how
+// synapse.Plastic runs every rule). The triplet potentiation term grows with the post
+// rate, so pairings repeated at high frequency potentiate whatever their order, as in
+// the visual-cortex data of Sjostrom, Turrigiano & Nelson (2001). TripletPresets lists
+// the published parameter sets (Pfister & Gerstner's Tables 3 and 4, amplitudes as
+// fractions of the weight range); the nearest-spike variant resets all four traces to 1.
+//
+// The tests check the trace implementations against the sums written plainly, on random
+// Poisson trains, for every interaction and weight dependence and every preset, the
+// window of the 60-pairing protocol against its closed form, and the frequency
+// dependence of the triplet rule.
 package plasticity

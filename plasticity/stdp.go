@@ -97,20 +97,10 @@ func (r *Pair) Depress(w float64, post Trace, t float64) float64 {
 }
 
 // Up is the potentiation of weight w by a pre trace worth x at the post spike.
-func (r *Pair) Up(w, x float64) float64 {
-	if x == 0 {
-		return w
-	}
-	return r.clip(w + r.APlus*r.dep(r.WMax-w)*x)
-}
+func (r *Pair) Up(w, x float64) float64 { return raise(r.Mu, r.WMin, r.WMax, w, r.APlus*x) }
 
 // Down is the depression of weight w by a post trace worth y at the pre spike.
-func (r *Pair) Down(w, y float64) float64 {
-	if y == 0 {
-		return w
-	}
-	return r.clip(w - r.AMinus*r.dep(w-r.WMin)*y)
-}
+func (r *Pair) Down(w, y float64) float64 { return lower(r.Mu, r.WMin, r.WMax, w, r.AMinus*y) }
 
 // PreSpike updates a pre trace for a pre spike at t (after Depress).
 func (r *Pair) PreSpike(pre *Trace, t float64) {
@@ -122,17 +112,51 @@ func (r *Pair) PostSpike(post *Trace, t float64) {
 	post.Spike(t, r.TauMinus, r.Interaction != AllToAll)
 }
 
-// dep is the weight dependence of a change whose bound is d away: (d/range)^mu.
-func (r *Pair) dep(d float64) float64 {
-	switch {
-	case r.Mu == 0:
-		return 1
-	case d <= 0 || r.WMax == r.WMin:
-		return 0
-	case r.Mu == 1:
-		return d / (r.WMax - r.WMin)
-	}
-	return math.Pow(d/(r.WMax-r.WMin), r.Mu)
+// Triplet returns the pair rule as a triplet rule without triplet terms, the form
+// synapse.Plastic runs.
+func (r Pair) Triplet() Triplet {
+	return Triplet{A2Plus: r.APlus, A2Minus: r.AMinus, TauPlus: r.TauPlus, TauMinus: r.TauMinus,
+		TauX: r.TauPlus, TauY: r.TauMinus, Mu: r.Mu, WMin: r.WMin, WMax: r.WMax, Interaction: r.Interaction}
 }
 
-func (r *Pair) clip(w float64) float64 { return math.Min(r.WMax, math.Max(r.WMin, w)) }
+// raise returns w + d ((wmax - w)/(wmax - wmin))^mu clipped to [wmin, wmax]: the
+// potentiation of w by an amount d >= 0 under the weight dependence mu.
+func raise(mu, wmin, wmax, w, d float64) float64 {
+	if d == 0 {
+		return w
+	}
+	return clip(wmin, wmax, w+d*dep(mu, wmax-wmin, wmax-w))
+}
+
+// lower returns w - d ((w - wmin)/(wmax - wmin))^mu clipped to [wmin, wmax].
+func lower(mu, wmin, wmax, w, d float64) float64 {
+	if d == 0 {
+		return w
+	}
+	return clip(wmin, wmax, w-d*dep(mu, wmax-wmin, w-wmin))
+}
+
+// dep is the weight dependence of a change whose bound is d away in a range span:
+// (d/span)^mu.
+func dep(mu, span, d float64) float64 {
+	switch {
+	case mu == 0:
+		return 1
+	case d <= 0 || span == 0:
+		return 0
+	case mu == 1:
+		return d / span
+	}
+	return math.Pow(d/span, mu)
+}
+
+// clip bounds w to [lo, hi] (the weights are never NaN: Check refuses what could make one).
+func clip(lo, hi, w float64) float64 {
+	if w > hi {
+		return hi
+	}
+	if w < lo {
+		return lo
+	}
+	return w
+}

@@ -59,6 +59,20 @@
 // exceed the available partners) and a repeated listed pair an error. AllToAll, OneToOne
 // and FixedProbability never make multapses.
 //
+// # Plastic projections
+//
+// NewPlastic makes a projection's weights change under spike-timing-dependent plasticity
+// (plasticity.Pair with any interaction, or plasticity.Triplet). Delays are axonal: the
+// rule sees a presynaptic spike when it arrives, at t_pre + d, and a postsynaptic spike
+// at its own time, so dt = t_post - (t_pre + d). At dt = 0 the event order decides: a
+// post spike from a threshold crossing at the arrival time counts first (depression), one
+// caused by the arriving input itself counts after it (potentiation). Traces are per
+// neuron, decayed in closed form; depression happens as the arrival walks its row, and
+// potentiation is applied lazily at the next arrival from a short history of each post
+// neuron's spikes, in the order the spikes happened (see Plastic), so a post spike costs
+// O(1) and every weight access is a sequential row walk. A projection with per-synapse
+// delays cannot be plastic: its arrivals differ per synapse.
+//
 // # Geometric skips
 //
 // FixedProbability does not draw one number per candidate pair. Walking a row's

@@ -1,8 +1,10 @@
 package synapse_test
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"testing"
 
@@ -23,10 +25,15 @@ func (p *postLog) Spike(t sim.Time, g, u int32) {
 	}
 }
 
-// referenceWeight is pair STDP from its definition, written plainly: walk the pre
+// referenceWeight is the rule from its definition, written plainly: walk the pre
 // arrivals and the post spikes of one synapse in time order (post first at equal times)
-// and sum the kernel over the earlier spikes of the other train the interaction pairs.
-func referenceWeight(r plasticity.Pair, w float64, arrivals, posts []float64) float64 {
+// and at each spike sum the kernels over the earlier spikes the interaction pairs it
+// with: at a post spike A2+ times the sum over arrivals (tau+) plus A3+ times that sum
+// times the sum over earlier post spikes (tau_y); at an arrival A2- times the sum over
+// post spikes (tau-) plus A3- times that times the sum over earlier arrivals (tau_x).
+// Nearest: only the latest spike of each sum. Pre-centred: an arrival pairs with the
+// latest post spike before it and with the first one after it.
+func referenceWeight(r plasticity.Triplet, w float64, arrivals, posts []float64) float64 {
 	type ev struct {
 		t    float64
 		post bool
@@ -44,95 +51,126 @@ func referenceWeight(r plasticity.Pair, w float64, arrivals, posts []float64) fl
 		}
 		return evs[i].post && !evs[j].post
 	})
-	for k, e := range evs {
-		sum := 0.0
+	sum := func(k int, post bool, tau float64) float64 {
+		s := 0.0
 		for j := k - 1; j >= 0; j-- {
-			if evs[j].post == e.post {
+			if evs[j].post != post {
+				if r.Interaction == plasticity.PreCentred && !post && evs[j].post {
+					break // a post spike since the latest arrival: that arrival is used up
+				}
 				continue
 			}
-			tau := r.TauMinus
-			if e.post {
-				tau = r.TauPlus
-			}
-			sum += math.Exp(-(e.t - evs[j].t) / tau)
-			if r.Interaction == plasticity.NearestSymmetric {
+			s += math.Exp(-(evs[k].t - evs[j].t) / tau)
+			if r.Interaction != plasticity.AllToAll {
 				break
 			}
 		}
-		if sum == 0 {
-			continue
-		}
+		return s
+	}
+	span := r.WMax - r.WMin
+	for k, e := range evs {
 		if e.post {
-			w += r.APlus * math.Pow(math.Max(r.WMax-w, 0)/(r.WMax-r.WMin), r.Mu) * sum
-		} else {
-			w -= r.AMinus * math.Pow(math.Max(w-r.WMin, 0)/(r.WMax-r.WMin), r.Mu) * sum
+			if d := sum(k, false, r.TauPlus) * (r.A2Plus + r.A3Plus*sum(k, true, r.TauY)); d > 0 {
+				w += d * math.Pow(math.Max(r.WMax-w, 0)/span, r.Mu)
+			}
+		} else if d := sum(k, true, r.TauMinus) * (r.A2Minus + r.A3Minus*sum(k, false, r.TauX)); d > 0 {
+			w -= d * math.Pow(math.Max(w-r.WMin, 0)/span, r.Mu)
 		}
 		w = math.Min(r.WMax, math.Max(r.WMin, w))
 	}
 	return w
 }
 
-// TestPlasticAgainstReference drives 20 presynaptic Poisson units onto 5 voltage-jump
-// neurons through a plastic all-to-all projection with a 1.5 ms delay, while a strong
-// static input makes the neurons fire at random times; every final weight must equal the
-// plain pair sum over that synapse's arrivals (spike + delay) and its neuron's spikes.
-// Tolerance 1e-12 relative: the same exponentials summed in another order.
+// TestPlasticAgainstReference drives 24 presynaptic units onto 5 voltage-jump neurons
+// through a plastic all-to-all projection with a 1.5 ms delay, while a strong static
+// input makes the neurons fire at random times; every final weight must equal the plain
+// sum over that synapse's arrivals (spike + delay) and its neuron's spikes. Every
+// interaction, additive and multiplicative, pair and triplet rules. Four of the units
+// fire at 1 Hz while the neurons fire at 25 Hz, so post spikes leave the 8-spike
+// histories before those units arrive again, and 6 s of simulated time move the trace
+// reference time (every 300 x 16.8 ms). Tolerance 1e-12 relative: the same exponentials
+// summed in another order.
 func TestPlasticAgainstReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
-	for _, inter := range []plasticity.Interaction{plasticity.AllToAll, plasticity.NearestSymmetric} {
+	const npre, T = 24, 6000.0
+	var rules []plasticity.STDP
+	for _, inter := range []plasticity.Interaction{plasticity.AllToAll, plasticity.NearestSymmetric, plasticity.PreCentred} {
 		for _, mu := range []float64{0, 1} {
-			rule := plasticity.Pair{APlus: 0.01, AMinus: 0.012, TauPlus: 16.8, TauMinus: 33.7, Mu: mu, WMin: 0, WMax: 0.5, Interaction: inter}
-			var preSpikes, driveSpikes []neuron.Spike
-			preTimes := make([][]float64, 20)
-			for u := range 20 {
-				for tm := r.ExpFloat64() * 50; tm < 3000; tm += r.ExpFloat64() * 50 {
-					preSpikes = append(preSpikes, neuron.Spike{T: sim.FromMs(tm), Unit: int32(u)})
-					preTimes[u] = append(preTimes[u], sim.FromMs(tm).Ms())
+			rules = append(rules, plasticity.Pair{APlus: 0.01, AMinus: 0.012, TauPlus: 16.8, TauMinus: 33.7, Mu: mu, WMin: 0, WMax: 0.5, Interaction: inter})
+		}
+	}
+	for _, inter := range []plasticity.Interaction{plasticity.AllToAll, plasticity.NearestSymmetric} {
+		rules = append(rules, plasticity.Triplet{A2Plus: 0.004, A3Plus: 0.006, A2Minus: 0.007, A3Minus: 0.002,
+			TauPlus: 16.8, TauMinus: 33.7, TauX: 101, TauY: 125, WMax: 0.5, Mu: 0.5, Interaction: inter})
+	}
+	for _, rule := range rules {
+		var preSpikes, driveSpikes []neuron.Spike
+		preTimes := make([][]float64, npre)
+		for u := range npre {
+			isi := 50.0
+			if u < 4 {
+				isi = 1000
+			}
+			for tm := r.ExpFloat64() * isi; tm < T; tm += r.ExpFloat64() * isi {
+				preSpikes = append(preSpikes, neuron.Spike{T: sim.FromMs(tm), Unit: int32(u)})
+				preTimes[u] = append(preTimes[u], sim.FromMs(tm).Ms())
+			}
+		}
+		for u := range 5 {
+			for tm := r.ExpFloat64() * 40; tm < T; tm += r.ExpFloat64() * 40 {
+				driveSpikes = append(driveSpikes, neuron.Spike{T: sim.FromMs(tm), Unit: int32(u)})
+			}
+		}
+		slices.SortFunc(preSpikes, func(a, b neuron.Spike) int { return cmp.Compare(a.T, b.T) })
+		slices.SortFunc(driveSpikes, func(a, b neuron.Spike) int { return cmp.Compare(a.T, b.T) })
+		e := sim.NewEngine()
+		pre, err := neuron.NewGenerator(npre, preSpikes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		drive, _ := neuron.NewGenerator(5, driveSpikes)
+		lif, err := neuron.NewLIFDelta(neuron.Params{TauM: 20, EL: -65, VTh: -50, VReset: -65}, []float64{-65, -65, -65, -65, -65})
+		if err != nil {
+			t.Fatal(err)
+		}
+		gp, gd := e.AddSource("pre", pre), e.AddSource("drive", drive)
+		gn := e.AddNeurons("post", lif)
+		static, _ := synapse.Build(5, lif, synapse.Config{Rule: synapse.Rule{Kind: synapse.OneToOne}, Weight: sim.Fixed(20), Delay: sim.Fixed(0)}, synapse.Streams{})
+		e.Connect(gd, gn, static)
+		base, _ := synapse.Build(npre, lif, synapse.Config{Rule: synapse.Rule{Kind: synapse.AllToAll}, Weight: sim.Fixed(0.25), Delay: sim.Fixed(1.5)}, synapse.Streams{})
+		plastic, err := synapse.NewPlastic(base, rule)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Connect(gp, gn, plastic)
+		log := &postLog{g: gn, times: make([][]float64, 5)}
+		e.Observe(log)
+		e.Run(sim.FromMs(T + 100))
+		changed := 0
+		for i := range npre {
+			arrivals := make([]float64, len(preTimes[i]))
+			for k, tm := range preTimes[i] {
+				arrivals[k] = (sim.FromMs(tm) + sim.FromMs(1.5)).Ms()
+			}
+			for k := range 5 {
+				post, _, _ := plastic.Synapse(i, k)
+				want := referenceWeight(rule.Triplet(), 0.25, arrivals, log.times[post])
+				got := plastic.Weight(i, k)
+				if math.Abs(got-want) > 1e-12*math.Max(want, 1e-3) {
+					t.Fatalf("%+v: synapse %d->%d: %v, reference %v", rule, i, post, got, want)
+				}
+				if got != 0.25 {
+					changed++
 				}
 			}
-			for u := range 5 {
-				for tm := r.ExpFloat64() * 40; tm < 3000; tm += r.ExpFloat64() * 40 {
-					driveSpikes = append(driveSpikes, neuron.Spike{T: sim.FromMs(tm), Unit: int32(u)})
-				}
-			}
-			e := sim.NewEngine()
-			pre, _ := neuron.NewGenerator(20, preSpikes)
-			drive, _ := neuron.NewGenerator(5, driveSpikes)
-			lif, err := neuron.NewLIFDelta(neuron.Params{TauM: 20, EL: -65, VTh: -50, VReset: -65}, []float64{-65, -65, -65, -65, -65})
-			if err != nil {
-				t.Fatal(err)
-			}
-			gp, gd := e.AddSource("pre", pre), e.AddSource("drive", drive)
-			gn := e.AddNeurons("post", lif)
-			static, _ := synapse.Build(5, lif, synapse.Config{Rule: synapse.Rule{Kind: synapse.OneToOne}, Weight: sim.Fixed(20), Delay: sim.Fixed(0)}, synapse.Streams{})
-			e.Connect(gd, gn, static)
-			base, _ := synapse.Build(20, lif, synapse.Config{Rule: synapse.Rule{Kind: synapse.AllToAll}, Weight: sim.Fixed(0.25), Delay: sim.Fixed(1.5)}, synapse.Streams{})
-			plastic, err := synapse.NewPlastic(base, rule)
-			if err != nil {
-				t.Fatal(err)
-			}
-			e.Connect(gp, gn, plastic)
-			log := &postLog{g: gn, times: make([][]float64, 5)}
-			e.Observe(log)
-			e.Run(3100 * sim.Millisecond)
-			for i := range 20 {
-				arrivals := make([]float64, len(preTimes[i]))
-				for k, tm := range preTimes[i] {
-					arrivals[k] = (sim.FromMs(tm) + sim.FromMs(1.5)).Ms()
-				}
-				for k := range 5 {
-					post, _, _ := plastic.Synapse(i, k)
-					want := referenceWeight(rule, 0.25, arrivals, log.times[post])
-					if got := plastic.Weight(i, k); math.Abs(got-want) > 1e-12*math.Max(want, 1e-3) {
-						t.Fatalf("interaction %d mu %v: synapse %d->%d: %v, reference %v", inter, mu, i, post, got, want)
-					}
-				}
-			}
+		}
+		if changed < npre*5/2 {
+			t.Errorf("%+v: only %d weights changed", rule, changed)
 		}
 	}
 }
 
-// TestPlasticRefuses: per-synapse delays and the presynaptic-centred interaction.
+// TestPlasticRefuses: per-synapse delays and rules that make no sense.
 func TestPlasticRefuses(t *testing.T) {
 	lif, _ := neuron.NewLIFDelta(neuron.Params{TauM: 20, EL: -65, VTh: -50, VReset: -65}, []float64{-65, -65})
 	rule := plasticity.Pair{APlus: 0.01, AMinus: 0.01, TauPlus: 20, TauMinus: 20, WMax: 1}
@@ -142,9 +180,9 @@ func TestPlasticRefuses(t *testing.T) {
 		t.Error("per-synapse delays accepted")
 	}
 	fixed, _ := synapse.Build(2, lif, synapse.Config{Rule: synapse.Rule{Kind: synapse.AllToAll}, Weight: sim.Fixed(0.1), Delay: sim.Fixed(1)}, synapse.Streams{})
-	rule.Interaction = plasticity.PreCentred
+	rule.TauMinus = -1
 	if _, err := synapse.NewPlastic(fixed, rule); err == nil {
-		t.Error("presynaptic-centred accepted")
+		t.Error("negative tau- accepted")
 	}
 }
 

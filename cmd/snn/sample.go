@@ -87,7 +87,7 @@ func (s *sampler) sample(t sim.Time) {
 			bp := &s.net.Projections[j]
 			for pre := range bp.P.Pre() {
 				for k := range bp.P.RowLen(pre) {
-					post, w, _ := bp.P.Synapse(pre, k)
+					post, w, _ := bp.Synapse(pre, k)
 					s.weights.Add(recordings.WeightRow{TimeNs: int64(t), Projection: bp.Name, Pre: int32(pre), Post: int32(post), Weight: w})
 				}
 			}

@@ -37,6 +37,16 @@ type BuiltProjection struct {
 	Name     string
 	From, To string
 	P        *synapse.Projection
+	Plastic  *synapse.Plastic // nil for a static projection
+}
+
+// Synapse returns target, weight and delay of synapse k of pre's row. A plastic
+// projection's weight includes the changes still pending (see synapse.Plastic).
+func (b *BuiltProjection) Synapse(pre, k int) (post int, weight float64, delay sim.Time) {
+	if b.Plastic != nil {
+		return b.Plastic.Synapse(pre, k)
+	}
+	return b.P.Synapse(pre, k)
 }
 
 // StateProbe samples variables of some neurons of a population every Interval from Start
@@ -230,7 +240,7 @@ type projPlan struct {
 	name     string
 	from, to string
 	cfg      synapse.Config
-	stdp     *plasticity.Pair
+	stdp     plasticity.STDP
 	perSyn   int64 // bytes per synapse
 	expected float64
 }
@@ -851,35 +861,91 @@ func (c *checker) projection(path string, pr Projection, names map[string]string
 }
 
 // stdp checks a projection's [stdp] table against its weights and delays.
-func (c *checker) stdp(path string, s *STDP, cfg *synapse.Config, wdims []Dim, conv func(float64, Dim) float64) *plasticity.Pair {
+func (c *checker) stdp(path string, s *STDP, cfg *synapse.Config, wdims []Dim, conv func(float64, Dim) float64) plasticity.STDP {
 	n0 := len(c.errs)
-	r := &plasticity.Pair{}
-	weight := func(key string, q Quantity, required bool) float64 {
-		v, d, ok := c.quantity(path+"."+key, q, required, 0, wdims...)
-		if !ok {
+	var preset *plasticity.Triplet
+	triplet := false
+	switch s.Rule {
+	case "", "pair":
+		if s.Preset != "" {
+			c.add(path+".preset", s.Preset, "presets are triplet parameter sets; add rule = \"triplet\"")
+		}
+	case "triplet":
+		triplet = true
+		if s.Preset != "" {
+			if p, ok := plasticity.TripletPresetNamed(s.Preset); ok {
+				preset = &p.Rule
+			} else {
+				var names []string
+				for _, p := range plasticity.TripletPresets() {
+					names = append(names, p.Name)
+				}
+				c.add(path+".preset", s.Preset, "unknown preset; expected one of %v", names)
+			}
+		}
+	default:
+		c.add(path+".rule", s.Rule, "unknown rule; expected pair or triplet")
+	}
+	for _, k := range []struct {
+		key     string
+		q       Quantity
+		triplet bool
+	}{{"a_plus", s.APlus, false}, {"a_minus", s.AMinus, false}, {"a2_plus", s.A2Plus, true}, {"a3_plus", s.A3Plus, true},
+		{"a2_minus", s.A2Minus, true}, {"a3_minus", s.A3Minus, true}, {"tau_x", s.TauX, true}, {"tau_y", s.TauY, true}} {
+		if k.q.Set && k.triplet != triplet {
+			rule := "pair"
+			if k.triplet {
+				rule = "triplet"
+			}
+			c.add(path+"."+k.key, k.q, "is a parameter of rule = %q", rule)
+		}
+	}
+	r := plasticity.Triplet{}
+	if preset != nil {
+		r = *preset
+	}
+	wmaxQ := s.WMax
+	var wmax float64
+	if v, d, ok := c.quantity(path+".w_max", wmaxQ, true, 0, wdims...); ok {
+		wmax = conv(v, d)
+	}
+	// amp reads an amplitude: a weight, or when a preset gives it, its value times w_max.
+	amp := func(key string, q Quantity, fromPreset float64) float64 {
+		v, d, ok := c.quantity(path+"."+key, q, preset == nil, 0, wdims...)
+		switch {
+		case !ok:
 			return 0
+		case !q.Set:
+			return fromPreset * wmax
 		}
-		return conv(v, d)
-	}
-	r.APlus, r.AMinus = weight("a_plus", s.APlus, true), weight("a_minus", s.AMinus, true)
-	for _, a := range []struct {
-		key string
-		q   Quantity
-		v   float64
-	}{{"a_plus", s.APlus, r.APlus}, {"a_minus", s.AMinus, r.AMinus}} {
-		if a.v < 0 {
-			c.add(path+"."+a.key, a.q, "must not be negative (the sign is the rule's)")
+		v = conv(v, d)
+		if v < 0 {
+			c.add(path+"."+key, q, "must not be negative (the sign is the rule's)")
 		}
+		return v
 	}
-	tau := func(key string, q Quantity) float64 {
-		v, _, ok := c.quantity(path+"."+key, q, true, 0, Time)
-		if ok && !(v > 0) {
+	tau := func(key string, q Quantity, fromPreset float64) float64 {
+		v, _, ok := c.quantity(path+"."+key, q, preset == nil, fromPreset, Time)
+		if ok && q.Set && !(v > 0) {
 			c.add(path+"."+key, q, "time constant must be positive")
 		}
 		return v
 	}
-	r.TauPlus, r.TauMinus = tau("tau_plus", s.TauPlus), tau("tau_minus", s.TauMinus)
-	r.WMin, r.WMax = weight("w_min", s.WMin, false), weight("w_max", s.WMax, true)
+	if triplet {
+		r.A2Plus, r.A3Plus = amp("a2_plus", s.A2Plus, r.A2Plus), amp("a3_plus", s.A3Plus, r.A3Plus)
+		r.A2Minus, r.A3Minus = amp("a2_minus", s.A2Minus, r.A2Minus), amp("a3_minus", s.A3Minus, r.A3Minus)
+		r.TauX, r.TauY = tau("tau_x", s.TauX, r.TauX), tau("tau_y", s.TauY, r.TauY)
+	} else {
+		r.A2Plus, r.A2Minus = amp("a_plus", s.APlus, 0), amp("a_minus", s.AMinus, 0)
+	}
+	r.TauPlus, r.TauMinus = tau("tau_plus", s.TauPlus, r.TauPlus), tau("tau_minus", s.TauMinus, r.TauMinus)
+	if !triplet {
+		r.TauX, r.TauY = r.TauPlus, r.TauMinus
+	}
+	r.WMax = wmax
+	if v, d, ok := c.quantity(path+".w_min", s.WMin, false, 0, wdims...); ok {
+		r.WMin = conv(v, d)
+	}
 	switch {
 	case r.WMin < 0:
 		c.add(path+".w_min", s.WMin, "must not be negative: STDP here acts on excitatory weights")
@@ -893,14 +959,18 @@ func (c *checker) stdp(path string, s *STDP, cfg *synapse.Config, wdims []Dim, c
 		}
 	}
 	switch s.Interaction {
-	case "", "all_to_all":
+	case "":
+	case "all_to_all":
 		r.Interaction = plasticity.AllToAll
 	case "nearest":
 		r.Interaction = plasticity.NearestSymmetric
 	case "pre_centred":
-		c.add(path+".interaction", s.Interaction, "the presynaptic-centred interaction is not available on projections yet; use all_to_all or nearest")
+		r.Interaction = plasticity.PreCentred
+		if triplet {
+			c.add(path+".interaction", s.Interaction, "the presynaptic-centred interaction is defined for pair STDP; use all_to_all or nearest with the triplet rule")
+		}
 	default:
-		c.add(path+".interaction", s.Interaction, "unknown interaction; expected all_to_all or nearest")
+		c.add(path+".interaction", s.Interaction, "unknown interaction; expected all_to_all, nearest or pre_centred")
 	}
 	if cfg.Receptor == neuron.Inhibitory {
 		c.add(path, nil, "STDP on inhibitory projections is not available; it acts on excitatory weights")
@@ -911,7 +981,16 @@ func (c *checker) stdp(path string, s *STDP, cfg *synapse.Config, wdims []Dim, c
 	if lo, hi := cfg.Weight.Bounds(); len(c.errs) == n0 && (lo < r.WMin || hi > r.WMax) {
 		c.add(path, nil, "initial weights (from %v to %v) must lie within [w_min, w_max] = [%v, %v]", lo, hi, r.WMin, r.WMax)
 	}
-	return r
+	if len(c.errs) == n0 {
+		if err := r.Check(); err != nil {
+			c.add(path, nil, "%v", err)
+		}
+	}
+	if triplet {
+		return r
+	}
+	return plasticity.Pair{APlus: r.A2Plus, AMinus: r.A2Minus, TauPlus: r.TauPlus, TauMinus: r.TauMinus,
+		Mu: r.Mu, WMin: r.WMin, WMax: r.WMax, Interaction: r.Interaction}
 }
 
 // connectivity checks what a rule can only get wrong against the population sizes, so
@@ -1019,11 +1098,12 @@ func (net *Network) build(pops []popPlan, inputs []inputPlan, projs []projPlan, 
 		net.Projections = append(net.Projections, BuiltProjection{Name: p.name, From: p.from, To: p.to, P: proj})
 		net.Synapses += int64(proj.Len())
 		if p.stdp != nil {
-			pl, err := synapse.NewPlastic(proj, *p.stdp)
+			pl, err := synapse.NewPlastic(proj, p.stdp)
 			if err != nil {
 				return fmt.Errorf("projections[%d] (%s): %w", k, p.name, err)
 			}
 			net.SynapseBytes += pl.Bytes()
+			net.Projections[len(net.Projections)-1].Plastic = pl
 			e.Connect(index[p.from], index[p.to], pl)
 			continue
 		}

@@ -704,6 +704,7 @@ func TestRecordStateAndWeightsErrors(t *testing.T) {
 func TestSTDPSpec(t *testing.T) {
 	stdp := "stdp = { a_plus = \"0.05 mV\", a_minus = \"0.06 mV\", tau_plus = \"16.8 ms\", tau_minus = \"33.7 ms\", w_max = \"2 mV\" }\n"
 	anchor := "p = 0.5\nweight = \"1 mV\"\ndelay = \"1 ms\"\n"
+	triplet := `stdp = { rule = "triplet", w_max = "2 mV"`
 	// Strong enough input that the neurons fire (no post spike, no change), for 1 s.
 	strong := "p = 0.5\nweight = \"12 mV\"\ndelay = \"1 ms\"\n" + strings.Replace(stdp, `w_max = "2 mV"`, `w_max = "20 mV"`, 1)
 	good := edit(t, edit(t, minimal, anchor, strong), `duration = "100 ms"`, `duration = "1 s"`)
@@ -712,11 +713,14 @@ func TestSTDPSpec(t *testing.T) {
 		t.Fatal(err)
 	}
 	net.Engine.Run(net.Duration)
-	p := net.Projections[0].P
+	bp := &net.Projections[0]
+	if bp.Plastic == nil {
+		t.Fatal("the projection is not plastic")
+	}
 	moved := 0
-	for i := range p.Pre() {
-		for k := range p.RowLen(i) {
-			if _, w, _ := p.Synapse(i, k); w != 12 {
+	for i := range bp.P.Pre() {
+		for k := range bp.P.RowLen(i) {
+			if _, w, _ := bp.Synapse(i, k); w != 12 {
 				moved++
 				if w < 0 || w > 20 {
 					t.Errorf("weight %v outside [0, 20]", w)
@@ -727,6 +731,34 @@ func TestSTDPSpec(t *testing.T) {
 	if moved == 0 {
 		t.Error("no weight moved under STDP")
 	}
+	// The other rules build and run too: their weights move within the bounds.
+	for _, rule := range []string{
+		`stdp = { a_plus = "0.05 mV", a_minus = "0.06 mV", tau_plus = "16.8 ms", tau_minus = "33.7 ms", w_max = "20 mV", interaction = "pre_centred" }`,
+		`stdp = { rule = "triplet", preset = "triplet-visual-minimal", w_max = "20 mV", mu = 0.5 }`,
+		`stdp = { rule = "triplet", a2_plus = "0.05 mV", a3_plus = "0.05 mV", a2_minus = "0.07 mV", a3_minus = "0.01 mV", tau_plus = "16.8 ms", tau_minus = "33.7 ms", tau_x = "101 ms", tau_y = "125 ms", w_max = "20 mV", interaction = "nearest" }`,
+	} {
+		text := edit(t, edit(t, minimal, anchor, "p = 0.5\nweight = \"12 mV\"\ndelay = \"1 ms\"\n"+rule+"\n"), `duration = "100 ms"`, `duration = "1 s"`)
+		net, err := decodeBuild(text, spec.Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", rule, err)
+		}
+		net.Engine.Run(net.Duration)
+		bp := &net.Projections[0]
+		moved := 0
+		for i := range bp.P.Pre() {
+			for k := range bp.P.RowLen(i) {
+				if _, w, _ := bp.Synapse(i, k); w != 12 {
+					moved++
+					if w < 0 || w > 20 {
+						t.Errorf("%s: weight %v outside [0, 20]", rule, w)
+					}
+				}
+			}
+		}
+		if moved == 0 {
+			t.Errorf("%s: no weight moved", rule)
+		}
+	}
 	for _, tc := range []struct {
 		stdp string
 		want []string
@@ -734,7 +766,14 @@ func TestSTDPSpec(t *testing.T) {
 		{strings.Replace(stdp, `tau_plus = "16.8 ms"`, `tau_plus = "-16.8 ms"`, 1), []string{"projections[0].stdp.tau_plus", "must be positive"}},
 		{strings.Replace(stdp, `w_max = "2 mV"`, `w_max = "2 mV", w_min = "3 mV"`, 1), []string{"projections[0].stdp.w_max", "below w_min"}},
 		{strings.Replace(stdp, ` }`, `, interaction = "nearst" }`, 1), []string{"projections[0].stdp.interaction", "unknown interaction"}},
-		{strings.Replace(stdp, ` }`, `, interaction = "pre_centred" }`, 1), []string{"not available on projections yet"}},
+		{strings.Replace(stdp, ` }`, `, rule = "hebb" }`, 1), []string{"projections[0].stdp.rule", "unknown rule"}},
+		{strings.Replace(stdp, ` }`, `, preset = "triplet-visual" }`, 1), []string{"projections[0].stdp.preset", `rule = "triplet"`}},
+		{strings.Replace(stdp, ` }`, `, tau_x = "100 ms" }`, 1), []string{"projections[0].stdp.tau_x", `rule = "triplet"`}},
+		{triplet + `, preset = "triplet-visul" }` + "\n", []string{"projections[0].stdp.preset", "unknown preset", "triplet-visual-minimal"}},
+		{triplet + `, preset = "triplet-visual", a_plus = "1 mV" }` + "\n", []string{"projections[0].stdp.a_plus", `rule = "pair"`}},
+		{triplet + `, preset = "triplet-visual", tau_x = "-1 ms" }` + "\n", []string{"projections[0].stdp.tau_x", "must be positive"}},
+		{triplet + `, preset = "triplet-visual", interaction = "pre_centred" }` + "\n", []string{"projections[0].stdp.interaction", "defined for pair STDP"}},
+		{triplet + `, a2_plus = "0.01 mV" }` + "\n", []string{"projections[0].stdp.a3_plus", "missing", "projections[0].stdp.tau_y", "missing"}},
 		{strings.Replace(stdp, ` }`, `, mu = 2.0 }`, 1), []string{"projections[0].stdp.mu", "[0, 1]"}},
 		{strings.Replace(stdp, `a_plus = "0.05 mV", `, ``, 1), []string{"projections[0].stdp.a_plus", "missing"}},
 		{strings.Replace(stdp, `w_max = "2 mV"`, `w_max = "0.5 mV"`, 1), []string{"projections[0].stdp", "initial weights", "within [w_min, w_max]"}},

@@ -109,12 +109,19 @@
 //	           lif_delta population with t_ref = 0 is refused: spikes could cause
 //	           spikes at one instant without end.
 //
-//	stdp       table, optional: makes the projection plastic (pair STDP, package
-//	           plasticity): a_plus, a_minus (weights, >= 0), tau_plus, tau_minus (times,
-//	           > 0), w_max and w_min (weights, default 0, 0 <= w_min <= w_max, the initial
+//	stdp       table, optional: makes the projection plastic (package plasticity).
+//	           rule       pair (default) or triplet
+//	           pair:      a_plus, a_minus (weights, >= 0), tau_plus, tau_minus (times > 0)
+//	           triplet:   a2_plus, a3_plus, a2_minus, a3_minus (weights, >= 0), tau_plus,
+//	                      tau_minus, tau_x, tau_y (times > 0) (Pfister & Gerstner 2006), or
+//	                      preset = a published set (triplet-visual, triplet-visual-minimal,
+//	                      triplet-visual-nearest-minimal, triplet-hippocampal-minimal),
+//	                      whose amplitudes are fractions of w_max; keys given override it
+//	           w_max, w_min (weights, default 0, 0 <= w_min <= w_max, the initial
 //	           weights within them), mu in [0, 1] (weight dependence, default 0 additive),
-//	           interaction all_to_all (default) or nearest. Needs a constant delay and an
-//	           excitatory (or lif_delta) target.
+//	           interaction all_to_all (default), nearest or pre_centred (pair only).
+//	           Needs a constant delay (axonal: the rule sees a spike when it arrives,
+//	           dt = t_post - (t_pre + delay)) and an excitatory (or lif_delta) target.
 //
 // See package synapse for how each rule honours autapses = false and multapses = false.
 //

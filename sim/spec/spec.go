@@ -79,17 +79,26 @@ type Projection struct {
 	STDP      *STDP     `toml:"stdp"`   // makes the projection plastic
 }
 
-// STDP makes a projection's weights change by pair STDP (package plasticity). Amplitudes
-// and bounds are weights, in the projection's weight units.
+// STDP makes a projection's weights change by spike-timing-dependent plasticity (package
+// plasticity): pair STDP or the triplet rule. Amplitudes and bounds are weights, in the
+// projection's weight units.
 type STDP struct {
-	APlus       Quantity `toml:"a_plus"`
+	Rule        string   `toml:"rule"`   // pair (default) or triplet
+	Preset      string   `toml:"preset"` // a published triplet parameter set
+	APlus       Quantity `toml:"a_plus"` // pair
 	AMinus      Quantity `toml:"a_minus"`
+	A2Plus      Quantity `toml:"a2_plus"` // triplet
+	A3Plus      Quantity `toml:"a3_plus"`
+	A2Minus     Quantity `toml:"a2_minus"`
+	A3Minus     Quantity `toml:"a3_minus"`
 	TauPlus     Quantity `toml:"tau_plus"`
 	TauMinus    Quantity `toml:"tau_minus"`
+	TauX        Quantity `toml:"tau_x"` // triplet
+	TauY        Quantity `toml:"tau_y"`
 	WMin        Quantity `toml:"w_min"` // default 0
 	WMax        Quantity `toml:"w_max"`
 	Mu          *float64 `toml:"mu"`          // weight dependence, 0 (additive, default) to 1
-	Interaction string   `toml:"interaction"` // all_to_all (default) or nearest
+	Interaction string   `toml:"interaction"` // all_to_all (default), nearest or pre_centred
 }
 
 // Record chooses what a run records.
