@@ -8,10 +8,11 @@ import (
 )
 
 // WindowPoint is one point of an STDP window: the weight change after a pairing protocol
-// at one time difference dt = t_post - t_pre.
+// at one time difference dt = t_post - t_pre and one pairing frequency.
 type WindowPoint struct {
-	DtMs float64 `json:"dt_ms" parquet:"dt_ms"`
-	DW   float64 `json:"dw" parquet:"dw"`
+	FrequencyHz float64 `json:"frequency_hz" parquet:"frequency_hz"`
+	DtMs        float64 `json:"dt_ms" parquet:"dt_ms"`
+	DW          float64 `json:"dw" parquet:"dw"`
 }
 
 // WindowFit holds exponentials fitted to the two branches of a window:

@@ -14,7 +14,7 @@ func TestFitWindow(t *testing.T) {
 			dw = -0.63 * math.Exp(dt/33.7)
 		}
 		if dt != 0 {
-			pts = append(pts, WindowPoint{dt, dw})
+			pts = append(pts, WindowPoint{DtMs: dt, DW: dw})
 		}
 	}
 	f, err := FitWindow(pts)

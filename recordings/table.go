@@ -27,27 +27,35 @@ type Curve struct {
 	F    func(float64) float64
 }
 
-// PlotWindow draws an STDP window: the measured points and the given curves.
-func PlotWindow(path, title string, xs, ys []float64, curves []Curve) error {
+// Series is a set of measured points.
+type Series struct {
+	Name   string
+	Xs, Ys []float64
+}
+
+// PlotWindow draws STDP windows: measured points (one colour per series) and curves.
+func PlotWindow(path, title string, series []Series, curves []Curve) error {
 	p := plot.New()
 	p.Title.Text = title
 	p.X.Label.Text = "dt = t_post - t_pre (ms)"
 	p.Y.Label.Text = "weight change"
-	pts := make(plotter.XYs, len(xs))
-	for i := range xs {
-		pts[i] = plotter.XY{X: xs[i], Y: ys[i]}
+	for k, sr := range series {
+		pts := make(plotter.XYs, len(sr.Xs))
+		for i := range sr.Xs {
+			pts[i] = plotter.XY{X: sr.Xs[i], Y: sr.Ys[i]}
+		}
+		s, err := plotter.NewScatter(pts)
+		if err != nil {
+			return err
+		}
+		s.GlyphStyle.Radius = vg.Points(2)
+		s.GlyphStyle.Color = palette[k%len(palette)]
+		p.Add(s)
+		p.Legend.Add(sr.Name, s)
 	}
-	s, err := plotter.NewScatter(pts)
-	if err != nil {
-		return err
-	}
-	s.GlyphStyle.Radius = vg.Points(2)
-	s.GlyphStyle.Color = palette[0]
-	p.Add(s)
-	p.Legend.Add("simulated", s)
 	for k, c := range curves {
 		fn := plotter.NewFunction(c.F)
-		fn.Color = palette[(k+1)%len(palette)]
+		fn.Color = palette[(len(series)+k)%len(palette)]
 		fn.Samples = 400
 		p.Add(fn)
 		p.Legend.Add(c.Name, fn)
