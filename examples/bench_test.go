@@ -75,3 +75,24 @@ func BenchmarkCUBASTDP(b *testing.B) {
 	}
 	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "syn-events/s")
 }
+
+// BenchmarkSong2000Brian is the song2000-brian example (one conductance-based neuron, 1000
+// Poisson inputs at 15 Hz through additive STDP), 100 s simulated, without recording.
+func BenchmarkSong2000Brian(b *testing.B) {
+	src, _ := examples.Get("song2000-brian")
+	s, err := spec.Decode("song2000-brian", src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	var events uint64
+	for b.Loop() {
+		net, err := spec.Build(s, spec.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		net.Engine.Run(net.Duration)
+		events += net.Engine.Stats().SynapticEvents
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "syn-events/s")
+}

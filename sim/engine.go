@@ -75,6 +75,7 @@ type group struct {
 	size    int
 	neurons Neurons
 	source  Source
+	src     int // index in Engine.srcs (sources only)
 	out     []int32
 	post    []PostListener // projections into this population that listen to its spikes
 	spike   SpikeFunc
@@ -94,6 +95,13 @@ type Engine struct {
 	groups []group
 	dyn    []int32 // indices of the neuron populations, in the order added
 	next   []Time  // cached Next() of each neuron population, refreshed when touched
+	// Sources' pending emissions are kept here, not in the queue: one event per source
+	// (T Never when it has none), in the order the sources were added, and the index of
+	// the earliest. A source's next emission is known when it emits, so the queue sees
+	// only deliveries.
+	srcs   []int32
+	srcEv  []Event
+	srcMin int
 	projs  []projection
 	q      *queue
 	seq    uint64
@@ -102,7 +110,7 @@ type Engine struct {
 }
 
 // NewEngine returns an engine at time 0 with no populations.
-func NewEngine() *Engine { return &Engine{q: newQueue()} }
+func NewEngine() *Engine { return &Engine{q: newQueue(), srcMin: -1} }
 
 // Now returns the engine's clock: the time up to which Run has advanced.
 func (e *Engine) Now() Time { return e.now }
@@ -111,7 +119,15 @@ func (e *Engine) Now() Time { return e.now }
 func (e *Engine) Stats() Stats { return e.stats }
 
 // Pending returns the number of queued events.
-func (e *Engine) Pending() int { return e.q.len() }
+func (e *Engine) Pending() int {
+	n := e.q.len()
+	for _, ev := range e.srcEv {
+		if ev.T != Never {
+			n++
+		}
+	}
+	return n
+}
 
 // Group returns the name and size of population g.
 func (e *Engine) Group(g int32) (name string, size int) {
@@ -137,11 +153,26 @@ func (e *Engine) AddNeurons(name string, n Neurons) int32 {
 // AddSource adds an input source and schedules its first emission.
 func (e *Engine) AddSource(name string, s Source) int32 {
 	g := int32(len(e.groups))
-	e.groups = append(e.groups, group{dyn: -1, name: name, size: s.Size(), source: s})
+	e.groups = append(e.groups, group{dyn: -1, name: name, size: s.Size(), source: s, src: len(e.srcs)})
+	e.srcs = append(e.srcs, g)
+	e.srcEv = append(e.srcEv, Event{T: Never, Kind: KindSource, Ref: g})
 	if t := s.Start(); t != Never {
-		e.push(Event{T: t, Kind: KindSource, Ref: g})
+		e.schedule(Event{T: t, Kind: KindSource, Ref: g, Seq: e.seq})
+		e.seq++
 	}
 	return g
+}
+
+// schedule sets a source's pending emission and finds the earliest source again.
+func (e *Engine) schedule(ev Event) {
+	e.srcEv[e.groups[ev.Ref].src] = ev
+	e.srcMin = -1
+	bt := Never
+	for k, sv := range e.srcEv {
+		if sv.T < bt {
+			bt, e.srcMin = sv.T, k
+		}
+	}
 }
 
 // Connect adds a projection from population from to neuron population to and returns its
@@ -214,12 +245,12 @@ func (e *Engine) Run(until Time) {
 		if bk >= 0 {
 			bg = e.dyn[bk]
 		}
-		head, ok := e.q.peek()
-		qt := Never
-		if ok {
-			qt = head.T
+		qt := e.q.first()
+		st := Never
+		if e.srcMin >= 0 {
+			st = e.srcEv[e.srcMin].T
 		}
-		if bt <= qt && bt != Never {
+		if bt <= qt && bt <= st && bt != Never {
 			if bt >= until {
 				break
 			}
@@ -233,22 +264,32 @@ func (e *Engine) Run(until Time) {
 			e.next[bk] = g.neurons.Next()
 			continue
 		}
-		if !ok || qt >= until {
+		if st <= qt && st != Never {
+			// Sources emit before deliveries at equal times (KindSource < KindDeliver).
+			if st >= until {
+				break
+			}
+			e.now = st
+			g := e.srcs[e.srcMin]
+			unit, next := e.groups[g].source.Emit(st)
+			if next != Never && next < st {
+				panic(fmt.Sprintf("sim: source %q schedules %v, before %v", e.groups[g].name, next, st))
+			}
+			ev := Event{T: Never, Kind: KindSource, Ref: g}
+			if next != Never {
+				ev.T, ev.Seq = next, e.seq
+				e.seq++
+			}
+			e.schedule(ev)
+			e.fire(g, unit, st)
+			continue
+		}
+		if qt >= until { // Never included
 			break
 		}
-		e.q.pop()
+		head, _ := e.q.pop()
 		e.now = qt
 		switch head.Kind {
-		case KindSource:
-			g := head.Ref
-			unit, next := e.groups[g].source.Emit(qt)
-			if next != Never {
-				if next < qt {
-					panic(fmt.Sprintf("sim: source %q schedules %v, before %v", e.groups[g].name, next, qt))
-				}
-				e.push(Event{T: next, Kind: KindSource, Ref: g})
-			}
-			e.fire(g, unit, qt)
 		case KindDeliver:
 			pr := &e.projs[head.Ref]
 			to := &e.groups[pr.to]

@@ -20,12 +20,20 @@ import (
 // holds: the list holds at most 1.5 pad entries, so its capacity stays below 3 pad + 2
 // (it doubles when full) and it never falls to a quarter of it. The padding costs about
 // one level of heap depth.
+//
+// In front of the heap sits one slot: a push goes there when it is free, and the slot's
+// event is compared with the heap's head when the first event is asked for. An event
+// pushed and popped next (a spike's delivery with no delay, the common case in
+// feedforward networks) then never enters the heap. The slot is a container like the
+// heap: the order of events is Compare's whichever holds them.
 type queue struct {
-	pq   *priorityqueue.Queue[int32]
-	slab []Event
-	free []int32
-	real int // queued events, padding excluded
-	pad  int // padding entries
+	pq     *priorityqueue.Queue[int32]
+	slab   []Event
+	free   []int32
+	real   int // queued events in the heap, padding excluded
+	pad    int // padding entries
+	slot   Event
+	inSlot bool
 }
 
 // padKind marks padding entries. They sit at distinct times just before Never, later
@@ -63,6 +71,10 @@ func (q *queue) push(e Event) { q.pushSeq(e) }
 
 // pushSeq adds e as it is, sequence number included (restoring a checkpoint).
 func (q *queue) pushSeq(e Event) {
+	if !q.inSlot {
+		q.slot, q.inSlot = e, true
+		return
+	}
 	q.pq.Enqueue(q.alloc(e))
 	q.real++
 	if 2*q.real > q.pad {
@@ -72,8 +84,11 @@ func (q *queue) pushSeq(e Event) {
 	}
 }
 
-// peek returns the first event in the total order without removing it.
-func (q *queue) peek() (Event, bool) {
+// heapHead returns the heap's first event.
+func (q *queue) heapHead() (Event, bool) {
+	if q.real == 0 {
+		return Event{}, false // padding only
+	}
 	k, ok := q.pq.Peek()
 	if !ok || q.slab[k].Kind == padKind {
 		return Event{}, false
@@ -81,21 +96,42 @@ func (q *queue) peek() (Event, bool) {
 	return q.slab[k], true
 }
 
-// pop removes and returns the first event. Cost O(log n).
+// first returns the time of the first event, or Never when there is none.
+func (q *queue) first() Time {
+	t := Never
+	if q.inSlot {
+		t = q.slot.T
+	}
+	if q.real > 0 {
+		if k, _ := q.pq.Peek(); q.slab[k].T < t {
+			t = q.slab[k].T
+		}
+	}
+	return t
+}
+
+// pop removes and returns the first event. Cost O(log n), O(1) from the slot.
 func (q *queue) pop() (Event, bool) {
-	e, ok := q.peek()
+	h, ok := q.heapHead()
+	if q.inSlot && (!ok || q.slot.T < h.T || q.slot.T == h.T && Compare(q.slot, h) < 0) {
+		q.inSlot = false
+		return q.slot, true
+	}
 	if !ok {
 		return Event{}, false
 	}
 	k, _ := q.pq.Dequeue()
 	q.free = append(q.free, k)
 	q.real--
-	return e, true
+	return h, true
 }
 
 // events returns the queued events in their order (for a checkpoint).
 func (q *queue) events() []Event {
 	var evs []Event
+	if q.inSlot {
+		evs = append(evs, q.slot)
+	}
 	for _, k := range q.pq.Values() {
 		if q.slab[k].Kind != padKind {
 			evs = append(evs, q.slab[k])
@@ -106,4 +142,9 @@ func (q *queue) events() []Event {
 }
 
 // len returns the number of queued events.
-func (q *queue) len() int { return q.real }
+func (q *queue) len() int {
+	if q.inSlot {
+		return q.real + 1
+	}
+	return q.real
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/gob"
 	"fmt"
+	"slices"
 )
 
 // Stateful is a population or source whose state can be saved and restored exactly, for
@@ -31,6 +32,12 @@ type engineState struct {
 // every population and source, all of which must be Stateful.
 func (e *Engine) MarshalState() ([]byte, error) {
 	st := engineState{Now: e.now, Seq: e.seq, Stats: e.stats, Events: e.q.events()}
+	for _, ev := range e.srcEv {
+		if ev.T != Never {
+			st.Events = append(st.Events, ev)
+		}
+	}
+	slices.SortFunc(st.Events, Compare)
 	for _, g := range e.groups {
 		var s Stateful
 		var ok bool
@@ -124,7 +131,18 @@ func (e *Engine) UnmarshalState(b []byte) error {
 	}
 	e.now, e.seq, e.stats = st.Now, st.Seq, st.Stats
 	e.q = newQueue()
+	for k := range e.srcEv {
+		e.srcEv[k].T = Never
+	}
+	e.srcMin = -1
 	for _, ev := range st.Events {
+		if ev.Kind == KindSource {
+			if e.srcEv[e.groups[ev.Ref].src].T != Never {
+				return fmt.Errorf("sim: the state holds two pending emissions of source %q", e.groups[ev.Ref].name)
+			}
+			e.schedule(ev)
+			continue
+		}
 		e.q.pushSeq(ev)
 	}
 	return nil

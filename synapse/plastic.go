@@ -50,16 +50,18 @@ type Plastic struct {
 	// Traces are kept scaled to the reference time t0 (ms), like the neurons' state: the
 	// pre trace of neuron i at t is r1[i] e^{-(t - t0)/tau+}, so evaluating all the
 	// traces of a batch at one time costs one exp for the batch, not one per synapse.
-	t0     float64
-	r1, r2 []float64 // per presynaptic neuron; r2 nil without A3-
-	o1, o2 []float64 // per postsynaptic neuron; o2 nil without A3+
-	seen   []uint64  // per presynaptic neuron: post spikes counted at its last arrival
-	heads  []history // per postsynaptic neuron
-	ents   []entry   // histCap per postsynaptic neuron
-	count  uint64    // post spikes so far
-	colPtr []int64
-	colSyn []uint32
-	colPre []uint32
+	t0       float64
+	rebaseAt float64   // t0 + traceRebase times the shortest time constant
+	sameTau  bool      // tau+ = tau-: one exp serves both decays
+	r1, r2   []float64 // per presynaptic neuron; r2 nil without A3-
+	o1, o2   []float64 // per postsynaptic neuron; o2 nil without A3+
+	seen     []uint64  // per presynaptic neuron: post spikes counted at its last arrival
+	heads    []history // per postsynaptic neuron
+	ents     []entry   // histCap per postsynaptic neuron
+	count    uint64    // post spikes so far
+	colPtr   []int64
+	colSyn   []uint32
+	colPre   []uint32
 }
 
 // histCap is the number of post spikes a history holds (a power of 2).
@@ -118,6 +120,8 @@ func NewPlastic(p *Projection, rule plasticity.STDP) (*Plastic, error) {
 	if r.A3Plus != 0 {
 		q.o2 = make([]float64, npost)
 	}
+	q.rebaseAt = traceRebase * q.minTau()
+	q.sameTau = r.TauPlus == r.TauMinus
 	for _, j := range p.post {
 		q.colPtr[j+1]++
 	}
@@ -223,7 +227,7 @@ func (q *Plastic) minTau() float64 {
 // rebase moves t0 to tm when the scaled traces would grow too large. The histories'
 // factors are scaled to t0 too: they are applied everywhere and emptied first.
 func (q *Plastic) rebase(tm float64) {
-	if (tm-q.t0)/q.minTau() < traceRebase {
+	if tm < q.rebaseAt {
 		return
 	}
 	q.flush()
@@ -238,6 +242,7 @@ func (q *Plastic) rebase(tm float64) {
 	scale(q.o1, q.rule.TauMinus)
 	scale(q.o2, q.rule.TauY)
 	q.t0 = tm
+	q.rebaseAt = tm + traceRebase*q.minTau()
 }
 
 // flush applies every history to the synapses that have not seen it and empties it.
@@ -289,7 +294,13 @@ func (q *Plastic) Deliver(t sim.Time, pre, off int32, spike sim.SpikeFunc) (int,
 	tm := t.Ms()
 	q.rebase(tm)
 	x := tm - q.t0
-	dm := math.Exp(-x / q.rule.TauMinus)
+	up := math.Exp(x / q.rule.TauPlus) // the scale of a pre spike now
+	var dm float64
+	if q.sameTau {
+		dm = 1 / up
+	} else {
+		dm = math.Exp(-x / q.rule.TauMinus)
+	}
 	amp := q.rule.A2Minus
 	if q.r2 != nil {
 		amp += q.rule.A3Minus * q.r2[pre] * math.Exp(-x/q.rule.TauX)
@@ -309,7 +320,7 @@ func (q *Plastic) Deliver(t sim.Time, pre, off int32, spike sim.SpikeFunc) (int,
 		ws[k] = w
 	}
 	q.seen[pre] = q.count
-	q.bump(&q.r1[pre], math.Exp(x/q.rule.TauPlus))
+	q.bump(&q.r1[pre], up)
 	if q.r2 != nil {
 		q.bump(&q.r2[pre], math.Exp(x/q.rule.TauX))
 	}
@@ -403,6 +414,7 @@ func (q *Plastic) UnmarshalState(b []byte) error {
 	if q.t0 = get(); math.IsNaN(q.t0) || math.IsInf(q.t0, 0) {
 		return fmt.Errorf("synapse: the trace reference time is not finite")
 	}
+	q.rebaseAt = q.t0 + traceRebase*q.minTau()
 	q.count = getU()
 	for k := range q.weight {
 		w := get()

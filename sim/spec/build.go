@@ -69,7 +69,8 @@ type Group struct {
 	Record bool // its spikes are recorded
 	// V samples a neuron's membrane potential (neuron populations only).
 	V func(i int, t sim.Time) float64
-	// Vars are the variables a state probe can sample (v; ie and ii for lif_exp), in mV.
+	// Vars are the variables a state probe can sample: v (mV); ie and ii for lif_exp
+	// (mV, as R*I); ge and gi for lif_cond (nS).
 	Vars map[string]func(i int, t sim.Time) float64
 }
 
@@ -226,6 +227,8 @@ type popPlan struct {
 	params neuron.Params
 	vinit  sim.Dist
 	cm     float64 // pF, 0 if not given
+	gl     float64 // nS, lif_cond only
+	cond   neuron.CondParams
 }
 
 type inputPlan struct {
@@ -404,7 +407,7 @@ func (c *checker) stateProbe(path string, sr StateRecord, pops map[string]*popPl
 		p.Variables = []string{"v"}
 	}
 	if ok {
-		allowed := map[string][]string{"lif_exp": {"v", "ie", "ii"}, "lif_delta": {"v"}}[pop.model]
+		allowed := map[string][]string{"lif_exp": {"v", "ie", "ii"}, "lif_delta": {"v"}, "lif_cond": {"v", "ge", "gi"}}[pop.model]
 		for k, v := range p.Variables {
 			found := false
 			for _, a := range allowed {
@@ -532,15 +535,17 @@ func sortedKeys[V any](m map[string]V) []string {
 func (c *checker) population(path, name string, p Population) (popPlan, bool) {
 	pl := popPlan{name: name, model: p.Model, size: p.Size}
 	n0 := len(c.errs)
-	currents := false
+	currents, cond := false, false
 	switch p.Model {
 	case "lif_exp":
 		currents = true
+	case "lif_cond":
+		currents, cond = true, true
 	case "lif_delta":
 	case "":
-		c.add(path+".model", nil, "missing; expected lif_exp or lif_delta")
+		c.add(path+".model", nil, "missing; expected lif_exp, lif_delta or lif_cond")
 	default:
-		c.add(path+".model", p.Model, "unknown model; expected lif_exp or lif_delta")
+		c.add(path+".model", p.Model, "unknown model; expected lif_exp, lif_delta or lif_cond")
 	}
 	if p.Size <= 0 {
 		c.add(path+".size", p.Size, "must be a positive number of neurons")
@@ -575,7 +580,7 @@ func (c *checker) population(path, name string, p Population) (popPlan, bool) {
 			v   float64
 			q   Quantity
 		}{{"tau_e", pp.TauE, p.TauE}, {"tau_i", pp.TauI, p.TauI}} {
-			if x.v > 0 && pp.TauM > 0 && math.Abs(x.v-pp.TauM) <= 1e-9*pp.TauM {
+			if !cond && x.v > 0 && pp.TauM > 0 && math.Abs(x.v-pp.TauM) <= 1e-9*pp.TauM {
 				c.add(path+"."+x.key, x.q, "equals tau_m; the exact solution needs a synaptic time constant different from the membrane's")
 			}
 		}
@@ -586,6 +591,29 @@ func (c *checker) population(path, name string, p Population) (popPlan, bool) {
 		}{{"tau_e", p.TauE}, {"tau_i", p.TauI}} {
 			if x.q.Set {
 				c.add(path+"."+x.key, x.q, "not a parameter of model %s (voltage-jump synapses have no time constant)", p.Model)
+			}
+		}
+	}
+	if cond {
+		if v, _, ok := c.quantity(path+".g_l", p.GL, true, 0, Conductance); ok {
+			if !(v > 0) {
+				c.add(path+".g_l", p.GL, "leak conductance must be positive")
+			}
+			pl.gl = v
+		}
+		ee, _, okE := c.quantity(path+".e_e", p.EE, true, 0, Voltage)
+		ei, _, okI := c.quantity(path+".e_i", p.EI, true, 0, Voltage)
+		pl.cond = neuron.CondParams{EE: ee, EI: ei}
+		if okE && okI && !(ei < ee) {
+			c.add(path+".e_i", p.EI, "must be below e_e = %q", p.EE.Text)
+		}
+	} else {
+		for _, x := range []struct {
+			key string
+			q   Quantity
+		}{{"g_l", p.GL}, {"e_e", p.EE}, {"e_i", p.EI}} {
+			if x.q.Set && p.Model != "" {
+				c.add(path+"."+x.key, x.q, "not a parameter of model %s (conductance synapses are lif_cond's)", p.Model)
 			}
 		}
 	}
@@ -601,6 +629,10 @@ func (c *checker) population(path, name string, p Population) (popPlan, bool) {
 		v, d, ok := c.quantity(path+".i_bias", p.IBias, true, 0, Current, Voltage)
 		switch {
 		case !ok:
+		case d == Current && cond:
+			if pl.gl > 0 {
+				pp.Bias = v / pl.gl // pA / nS = mV
+			}
 		case d == Current && pl.cm <= 0:
 			c.add(path+".i_bias", p.IBias, "a current needs the population's c_m to convert it; give c_m, or the bias as the voltage R*I it causes")
 		case d == Current:
@@ -797,6 +829,25 @@ func (c *checker) projection(path string, pr Projection, names map[string]string
 				}
 				return v * tauM / cm // pA * ms / pF = mV (R*I)
 			}
+		case "lif_cond":
+			switch pr.Receptor {
+			case "excitatory":
+				cfg.Receptor, sign = neuron.Excitatory, 1
+			case "inhibitory":
+				cfg.Receptor, sign = neuron.Inhibitory, 1
+			case "":
+				c.add(path+".receptor", nil, "missing; target %q (lif_cond) needs excitatory or inhibitory", pr.To)
+			default:
+				c.add(path+".receptor", pr.Receptor, "unknown receptor; expected excitatory or inhibitory")
+			}
+			wdims = []Dim{Conductance}
+			gl := target.gl
+			conv = func(v float64, _ Dim) float64 {
+				if !(gl > 0) {
+					return v // g_l missing or invalid (reported)
+				}
+				return v / gl // in units of the leak conductance
+			}
 		case "lif_delta":
 			if pr.Receptor != "" {
 				c.add(path+".receptor", pr.Receptor, "not used by target %q (lif_delta): the sign of the weight decides", pr.To)
@@ -810,6 +861,8 @@ func (c *checker) projection(path string, pr Projection, names map[string]string
 		cfg.Weight = w
 		lo, hi := w.Bounds()
 		switch {
+		case sign > 0 && lo < 0 && target.model == "lif_cond":
+			c.add(path+".weight", nil, "conductances must not be negative, inhibitory ones included (smallest possible %v nS)", lo*target.gl)
 		case sign > 0 && lo < 0:
 			c.add(path+".weight", nil, "excitatory weights must not be negative (smallest possible %v)", lo)
 		case sign < 0 && hi > 0:
@@ -1059,6 +1112,17 @@ func (net *Network) build(pops []popPlan, inputs []inputPlan, projs []projPlan, 
 			g.Vars = map[string]func(int, sim.Time) float64{"v": l.V,
 				"ie": func(i int, t sim.Time) float64 { ie, _ := l.Currents(i, t); return ie },
 				"ii": func(i int, t sim.Time) float64 { _, ii := l.Currents(i, t); return ii }}
+		case "lif_cond":
+			l, err := neuron.NewLIFCond(p.params, p.cond, v0)
+			if err != nil {
+				return fmt.Errorf("populations.%s: %w", p.name, err)
+			}
+			targets[p.name], index[p.name] = l, e.AddNeurons(p.name, l)
+			g.V = l.V
+			gl := p.gl
+			g.Vars = map[string]func(int, sim.Time) float64{"v": l.V,
+				"ge": func(i int, t sim.Time) float64 { ge, _ := l.Conductances(i, t); return ge * gl },
+				"gi": func(i int, t sim.Time) float64 { _, gi := l.Conductances(i, t); return gi * gl }}
 		default:
 			l, err := neuron.NewLIFDelta(p.params, v0)
 			if err != nil {

@@ -173,7 +173,7 @@ func TestBadInput(t *testing.T) {
 
 		// missing keys and wrong TOML types
 		{"missing e_l", `e_l = "-65 mV"` + "\n", "", []string{"populations.exc.e_l: missing", `a voltage such as "-65 mV"`}},
-		{"missing model", `model = "lif_delta"` + "\n", "", []string{"populations.inh.model: missing", "lif_exp or lif_delta"}},
+		{"missing model", `model = "lif_delta"` + "\n", "", []string{"populations.inh.model: missing", "lif_exp, lif_delta or lif_cond"}},
 		{"missing size", "size = 10\n", "", []string{"populations.inh.size = 0", "must be a positive number of neurons"}},
 		{"missing tau_e", `tau_e = "5 ms"` + "\n", "", []string{"populations.exc.tau_e: missing", "time"}},
 		{"missing duration", `duration = "100 ms"` + "\n", "", []string{"duration: missing", `a time such as "20 ms"`}},
@@ -198,7 +198,7 @@ func TestBadInput(t *testing.T) {
 		{"negative seed", "seed = 7", "seed = -7", []string{"seed = -7", "must not be negative"}},
 
 		// models and names
-		{"unknown model", `model = "lif_exp"`, `model = "izhikevich"`, []string{`populations.exc.model = "izhikevich"`, "unknown model", "lif_exp or lif_delta"}},
+		{"unknown model", `model = "lif_exp"`, `model = "izhikevich"`, []string{`populations.exc.model = "izhikevich"`, "unknown model", "lif_exp, lif_delta or lif_cond"}},
 		{"unknown input model", `model = "poisson"`, `model = "gamma"`, []string{`inputs.drive.model = "gamma"`, "poisson or spike_generator"}},
 		{"input named like a population", "", "\n[inputs.exc]\nmodel = \"poisson\"\nsize = 1\nrate = \"1 Hz\"\n", []string{"inputs.exc", "name already used by a population"}},
 

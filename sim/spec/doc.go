@@ -56,18 +56,24 @@
 // Leaky integrate-and-fire neurons with exact (closed-form) integration:
 // tau_m dV/dt = -(V - e_l) + R i_bias + synaptic input.
 //
-//	model    lif_exp (exponential current synapses) or lif_delta (voltage jumps); required
+//	model    lif_exp (exponential current synapses), lif_delta (voltage jumps) or
+//	         lif_cond (exponential conductance synapses); required
 //	size     integer > 0; required
 //	tau_m    time > 0, membrane time constant; required
 //	e_l      voltage, resting potential; required
 //	v_th     voltage, threshold; required
 //	v_reset  voltage below v_th, potential after a spike; required
 //	t_ref    time >= 0, absolute refractory period; default "0 ms"
-//	tau_e    time > 0 and != tau_m, excitatory synaptic time constant; lif_exp only, required there
-//	tau_i    time > 0 and != tau_m, inhibitory synaptic time constant; lif_exp only, required there
+//	tau_e    time > 0, excitatory synaptic time constant; lif_exp (!= tau_m there) and
+//	         lif_cond only, required there
+//	tau_i    time > 0, inhibitory synaptic time constant; as tau_e
+//	g_l      conductance > 0, leak conductance (C/tau_m); lif_cond only, required there:
+//	         its synaptic conductances are counted in units of g_l
+//	e_e, e_i voltages, e_i < e_e, excitatory and inhibitory reversal potentials; lif_cond
+//	         only, required there
 //	c_m      capacitance > 0; optional, needed for currents (i_bias and weights in pA)
-//	i_bias   constant input: a current (needs c_m; converted to R I = I tau_m / c_m)
-//	         or directly the voltage R I it causes; default "0 mV"
+//	i_bias   constant input: a current (needs c_m, converted to R I = I tau_m / c_m; on
+//	         lif_cond I / g_l) or directly the voltage R I it causes; default "0 mV"
 //	v_init   voltage or distribution, initial potentials; default e_l
 //
 // # [inputs.<name>]
@@ -91,8 +97,8 @@
 //	           the same populations)
 //	from       a population or an input; required
 //	to         a neuron population (not an input); required
-//	receptor   excitatory or inhibitory; required when the target is lif_exp, refused for
-//	           lif_delta (where the weight's sign decides)
+//	receptor   excitatory or inhibitory; required when the target is lif_exp or lif_cond,
+//	           refused for lif_delta (where the weight's sign decides)
 //	rule       all_to_all, one_to_one (equal sizes), fixed_probability, fixed_in_degree
 //	           or list; required
 //	p          number in [0, 1]; fixed_probability only, required there
@@ -102,7 +108,8 @@
 //	multapses  true or false, default true: several synapses for one pair
 //	weight     voltage, or distribution; required. On a lif_exp target with c_m also a
 //	           current, converted to I tau_m / c_m. Excitatory weights must be >= 0,
-//	           inhibitory ones <= 0, for every value the distribution can give.
+//	           inhibitory ones <= 0, for every value the distribution can give. On a
+//	           lif_cond target a conductance >= 0 for both receptors (such as "6 nS").
 //	delay      time >= 0, or distribution; required ("0 ms" for none). Per-synapse
 //	           (distributed) delays are limited to synapse.MaxDelay, about 4295 ms.
 //	           A delay that can be 0 with a positive weight from neurons onto a

@@ -27,7 +27,7 @@ type Spec struct {
 
 // Population is a group of neurons sharing one model and its parameters.
 type Population struct {
-	Model  string   `toml:"model"` // lif_exp or lif_delta
+	Model  string   `toml:"model"` // lif_exp, lif_delta or lif_cond
 	Size   int      `toml:"size"`
 	TauM   Quantity `toml:"tau_m"`
 	EL     Quantity `toml:"e_l"`
@@ -37,6 +37,9 @@ type Population struct {
 	TauE   Quantity `toml:"tau_e"`
 	TauI   Quantity `toml:"tau_i"`
 	CM     Quantity `toml:"c_m"`
+	GL     Quantity `toml:"g_l"` // lif_cond: leak conductance, the unit of its synaptic conductances
+	EE     Quantity `toml:"e_e"` // lif_cond: excitatory reversal potential
+	EI     Quantity `toml:"e_i"` // lif_cond: inhibitory reversal potential
 	IBias  Quantity `toml:"i_bias"`
 	VInit  any      `toml:"v_init"` // a voltage or a distribution table
 }
