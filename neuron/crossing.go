@@ -142,10 +142,19 @@ func (f *expSum) firstRoot(lo, hi float64) (float64, bool) {
 }
 
 // refine finds the crossing of an increasing g in [a, b] with g(a) < 0 <= g(b) = gb by
-// Newton steps from b, falling back to bisection whenever a step leaves the bracket, and
-// returns an upper end of a bracket narrower than rootTol.
+// safeguarded Newton steps from b (newtonBracket).
 func (f *expSum) refine(a, b, gb float64, pb *point) float64 {
-	x, gx, dx := b, gb, f.slope(pb)
+	return newtonBracket(a, b, b, gb, f.slope(pb), func(y float64) (float64, float64) {
+		p := f.point(y)
+		return f.value(&p), f.slope(&p)
+	})
+}
+
+// newtonBracket finds the crossing of an increasing g in [a, b] with g(a) < 0 <= g(b), by
+// Newton steps from x (where g = gx and g' = dx), falling back to bisection whenever a
+// step leaves the bracket, and returns an upper end of a bracket narrower than rootTol.
+// eval returns g and g' at a point.
+func newtonBracket(a, b, x, gx, dx float64, eval func(float64) (float64, float64)) float64 {
 	for range 200 {
 		if b-a <= rootTol {
 			return b
@@ -154,8 +163,8 @@ func (f *expSum) refine(a, b, gb float64, pb *point) float64 {
 		if !(y > a && y < b) {
 			y = 0.5 * (a + b)
 		}
-		p := f.point(y)
-		x, gx, dx = y, f.value(&p), f.slope(&p)
+		x = y
+		gx, dx = eval(y)
 		if gx >= 0 {
 			if b-y <= rootTol*0.5 && gx == 0 {
 				return y

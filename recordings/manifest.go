@@ -24,7 +24,9 @@ type Manifest struct {
 	Seed       uint64 `json:"seed"`      // the seed used (the spec's or --seed)
 	DurationNs int64  `json:"duration_ns"`
 	// Populations lists every population (neurons and inputs) in engine order.
-	Populations []Population        `json:"populations"`
+	Populations []Population `json:"populations"`
+	// Projections lists every projection, with its weights' unit and, when plastic, bounds.
+	Projections []Projection        `json:"projections,omitempty"`
 	Started     time.Time           `json:"started"`
 	Ended       *time.Time          `json:"ended,omitempty"`
 	Status      string              `json:"status"` // running, complete or failed
@@ -39,6 +41,18 @@ type Population struct {
 	Model    string `json:"model"`
 	Input    bool   `json:"input"`    // a source (Poisson, generator), not neurons
 	Recorded bool   `json:"recorded"` // its spikes are in the spikes dataset
+}
+
+// Projection describes one projection of the run.
+type Projection struct {
+	Name     string   `json:"name"`
+	From     string   `json:"from"`
+	To       string   `json:"to"`
+	Synapses int      `json:"synapses"`
+	Unit     string   `json:"weight_unit"`
+	Plastic  bool     `json:"plastic"`
+	WMin     *float64 `json:"w_min,omitempty"` // plastic projections: the rule's bounds
+	WMax     *float64 `json:"w_max,omitempty"`
 }
 
 // Dataset lists one dataset's columns and complete parts.

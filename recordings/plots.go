@@ -76,11 +76,21 @@ func addLine(p *plot.Plot, xy plotter.XYs, k int, name string) error {
 	return nil
 }
 
-// WriteWeights draws weights.png, a histogram of each projection's latest snapshot.
+// WriteWeights draws weights.png: histograms of each projection's first snapshot
+// (dashed) and latest snapshot (solid).
 func WriteWeights(dir string, w *WeightSummary) (string, error) {
 	p := plot.New()
-	p.Title.Text = "Weights at the last snapshot"
-	p.X.Label.Text = "weight (mV)"
+	p.Title.Text = "Weights at the first (dashed) and last snapshot"
+	units := map[string]bool{}
+	for _, u := range w.Units {
+		units[u] = true
+	}
+	p.X.Label.Text = "weight"
+	if len(units) == 1 {
+		for u := range units {
+			p.X.Label.Text = "weight (" + u + ")"
+		}
+	}
 	p.Y.Label.Text = "synapses"
 	names := make([]string, 0, len(w.last))
 	for n := range w.last {
@@ -88,14 +98,27 @@ func WriteWeights(dir string, w *WeightSummary) (string, error) {
 	}
 	sort.Strings(names)
 	for k, n := range names {
-		h, err := plotter.NewHist(plotter.Values(w.last[n]), 50)
-		if err != nil {
-			return "", err
+		for _, snap := range []struct {
+			xs    []float64
+			first bool
+		}{{w.first[n], true}, {w.last[n], false}} {
+			if snap.first && len(w.Projections[n]) < 2 {
+				continue // one snapshot: first and last are the same
+			}
+			h, err := plotter.NewHist(plotter.Values(snap.xs), 50)
+			if err != nil {
+				return "", err
+			}
+			h.FillColor = nil
+			h.LineStyle.Color = palette[k%len(palette)]
+			if snap.first {
+				h.LineStyle.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+				p.Add(h)
+				continue
+			}
+			p.Add(h)
+			p.Legend.Add(n, h)
 		}
-		h.FillColor = nil
-		h.LineStyle.Color = palette[k%len(palette)]
-		p.Add(h)
-		p.Legend.Add(n, h)
 	}
 	path := filepath.Join(dir, "weights.png")
 	if err := p.Save(8*vg.Inch, 4.5*vg.Inch, path); err != nil {

@@ -45,5 +45,5 @@ var WeightColumns = []Column{
 	{"projection", "string", "", "name of the projection"},
 	{"pre", "int32", "", "presynaptic neuron index"},
 	{"post", "int32", "", "postsynaptic neuron index"},
-	{"weight", "float64", "mV", "voltage jump (lif_delta targets) or R*I of the current jump (lif_exp targets)"},
+	{"weight", "float64", "mV or nS", "voltage jump (lif_delta targets) or R*I of the current jump (lif_exp targets), in mV; conductance (lif_cond targets), in nS"},
 }

@@ -147,11 +147,14 @@ func analyze(dir string, f analyzeFlags, w io.Writer) error {
 	var ws *recordings.WeightSummary
 	if d, ok := m.Datasets["weights"]; ok && len(d.Parts) > 0 {
 		ws = recordings.NewWeightSummary()
+		for _, p := range m.Projections {
+			ws.Describe(p)
+		}
 		if err := recordings.Read(dir, "weights", nil, func(r recordings.WeightRow) error { ws.Add(r); return nil }); err != nil {
 			return usageError{err}
 		}
 		ws.Done()
-		rep.Weights = ws.Projections
+		rep.Weights, rep.WeightUnits = ws.Projections, ws.Units
 	}
 	if pc != nil {
 		pdir := filepath.Join(dir, "plots")
@@ -184,7 +187,8 @@ func analyze(dir string, f analyzeFlags, w io.Writer) error {
 // weights, their summary per projection and snapshot.
 type analysis struct {
 	recordings.Report
-	Weights map[string][]recordings.WeightSnapshot `json:"weights,omitempty"`
+	Weights     map[string][]recordings.WeightSnapshot `json:"weights,omitempty"`
+	WeightUnits map[string]string                      `json:"weight_units,omitempty"`
 }
 
 // parseCompare reads "POP:N,POP:M".
@@ -252,9 +256,17 @@ func printReport(w io.Writer, dir string, a *analysis) {
 	}
 	sort.Strings(projs)
 	for _, n := range projs {
+		unit := a.WeightUnits[n]
+		if unit == "" {
+			unit = "mV"
+		}
 		for _, s := range a.Weights[n] {
-			fmt.Fprintf(w, "weights %s at %g ms: %d synapses, mean %.4g mV (sd %.3g), min %.4g, median %.4g, max %.4g\n",
-				n, s.TimeMs, s.Synapses, s.Mean, s.SD, s.Min, s.Median, s.Max)
+			near := ""
+			if s.NearMin != nil {
+				near = fmt.Sprintf("; %.1f %% within 10 %% of w_min, %.1f %% of w_max", 100**s.NearMin, 100**s.NearMax)
+			}
+			fmt.Fprintf(w, "weights %s at %g ms: %d synapses, mean %.4g %s (sd %.3g), min %.4g, median %.4g, max %.4g%s\n",
+				n, s.TimeMs, s.Synapses, s.Mean, unit, s.SD, s.Min, s.Median, s.Max, near)
 		}
 	}
 	for _, d := range r.Distances {

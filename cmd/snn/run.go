@@ -216,8 +216,17 @@ func (ss *session) start(arg string, f runFlags, duration sim.Time) error {
 	for _, g := range net.Groups {
 		pops = append(pops, recordings.Population{Name: g.Name, Size: g.Size, Model: g.Model, Input: g.Input, Recorded: g.Record})
 	}
+	var projs []recordings.Projection
+	for k := range net.Projections {
+		bp := &net.Projections[k]
+		p := recordings.Projection{Name: bp.Name, From: bp.From, To: bp.To, Synapses: bp.P.Len(), Unit: bp.Unit}
+		if lo, hi, ok := bp.Bounds(); ok {
+			p.Plastic, p.WMin, p.WMax = true, &lo, &hi
+		}
+		projs = append(projs, p)
+	}
 	ss.rr, err = recordings.CreateRun(dir, recordings.Manifest{Version: version, Name: net.Name, Spec: source,
-		SpecText: string(text), Seed: net.Seed, DurationNs: int64(net.Duration), Populations: pops, Started: time.Now().UTC()})
+		SpecText: string(text), Seed: net.Seed, DurationNs: int64(net.Duration), Populations: pops, Projections: projs, Started: time.Now().UTC()})
 	if err != nil {
 		return err
 	}

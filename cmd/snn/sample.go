@@ -88,6 +88,7 @@ func (s *sampler) sample(t sim.Time) {
 			for pre := range bp.P.Pre() {
 				for k := range bp.P.RowLen(pre) {
 					post, w, _ := bp.Synapse(pre, k)
+					w *= bp.Scale
 					s.weights.Add(recordings.WeightRow{TimeNs: int64(t), Projection: bp.Name, Pre: int32(pre), Post: int32(post), Weight: w})
 				}
 			}

@@ -38,6 +38,20 @@ type BuiltProjection struct {
 	From, To string
 	P        *synapse.Projection
 	Plastic  *synapse.Plastic // nil for a static projection
+	// Unit is the unit of the weights as a user sees them: mV (R*I for lif_exp, the jump
+	// for lif_delta) or nS (lif_cond); Scale converts the simulator's weights to it (1, or
+	// g_l for lif_cond, whose conductances the model counts in units of g_l).
+	Unit  string
+	Scale float64
+}
+
+// Bounds returns a plastic projection's weight bounds in Unit (ok false when static).
+func (b *BuiltProjection) Bounds() (lo, hi float64, ok bool) {
+	if b.Plastic == nil {
+		return 0, 0, false
+	}
+	r := b.Plastic.Rule()
+	return r.WMin * b.Scale, r.WMax * b.Scale, true
 }
 
 // Synapse returns target, weight and delay of synapse k of pre's row. A plastic
@@ -607,6 +621,9 @@ func (c *checker) population(path, name string, p Population) (popPlan, bool) {
 		if okE && okI && !(ei < ee) {
 			c.add(path+".e_i", p.EI, "must be below e_e = %q", p.EE.Text)
 		}
+		if okI && okT && !(ei < pp.VTh) {
+			c.add(path+".e_i", p.EI, "must be below v_th = %q: inhibition that can drive the potential over threshold is not inhibition", p.VTh.Text)
+		}
 	} else {
 		for _, x := range []struct {
 			key string
@@ -1159,7 +1176,13 @@ func (net *Network) build(pops []popPlan, inputs []inputPlan, projs []projPlan, 
 		if err != nil {
 			return fmt.Errorf("projections[%d] (%s): %w", k, p.name, err)
 		}
-		net.Projections = append(net.Projections, BuiltProjection{Name: p.name, From: p.from, To: p.to, P: proj})
+		bp := BuiltProjection{Name: p.name, From: p.from, To: p.to, P: proj, Unit: "mV", Scale: 1}
+		for _, q := range pops {
+			if q.name == p.to && q.model == "lif_cond" {
+				bp.Unit, bp.Scale = "nS", q.gl
+			}
+		}
+		net.Projections = append(net.Projections, bp)
 		net.Synapses += int64(proj.Len())
 		if p.stdp != nil {
 			pl, err := synapse.NewPlastic(proj, p.stdp)

@@ -766,3 +766,69 @@ func TestSTDPSpec(t *testing.T) {
 		}
 	}
 }
+
+// TestCondSpec: lif_cond populations build from conductances in nS (counted in units of
+// g_l inside the model), their weights are recorded back in nS, and their own keys are
+// checked.
+func TestCondSpec(t *testing.T) {
+	pop := `[populations.c]
+model = "lif_cond"
+size = 2
+tau_m = "20 ms"
+g_l = "10 nS"
+e_l = "-60 mV"
+v_th = "-50 mV"
+v_reset = "-60 mV"
+e_e = "0 mV"
+e_i = "-80 mV"
+tau_e = "5 ms"
+tau_i = "10 ms"
+`
+	proj := `
+[inputs.in]
+model = "poisson"
+size = 10
+rate = "50 Hz"
+
+[[projections]]
+from = "in"
+to = "c"
+receptor = "%s"
+rule = "all_to_all"
+weight = "%s"
+delay = "0 ms"
+`
+	text := "name = \"c\"\nduration = \"1 s\"\n" + pop + fmt.Sprintf(proj, "excitatory", "6 nS")
+	net, err := decodeBuild(text, spec.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bp := &net.Projections[0]
+	if _, w, _ := bp.Synapse(0, 0); bp.Unit != "nS" || bp.Scale != 10 || math.Abs(w*bp.Scale-6) > 1e-12 {
+		t.Errorf("unit %q, scale %v, weight %v", bp.Unit, bp.Scale, w)
+	}
+	net.Engine.Run(net.Duration)
+	if net.Engine.Stats().Spikes == 0 {
+		t.Error("no spike from 10 inputs at 50 Hz of 6 nS")
+	}
+	for _, tc := range []struct {
+		text string
+		want []string
+	}{
+		{strings.Replace(pop, `g_l = "10 nS"`, `g_l = "-1 nS"`, 1) + fmt.Sprintf(proj, "excitatory", "6 nS"), []string{"populations.c.g_l", "must be positive"}},
+		{strings.Replace(pop, `g_l = "10 nS"`+"\n", "", 1) + fmt.Sprintf(proj, "excitatory", "6 nS"), []string{"populations.c.g_l", "missing"}},
+		{strings.Replace(pop, `e_i = "-80 mV"`, `e_i = "-40 mV"`, 1) + fmt.Sprintf(proj, "excitatory", "6 nS"), []string{"populations.c.e_i", "below v_th"}},
+		{strings.Replace(pop, `e_e = "0 mV"`, `e_e = "-90 mV"`, 1) + fmt.Sprintf(proj, "excitatory", "6 nS"), []string{"populations.c.e_i", "below e_e"}},
+		{pop + fmt.Sprintf(proj, "inhibitory", "-6 nS"), []string{"projections[0].weight", "conductances must not be negative"}},
+		{pop + fmt.Sprintf(proj, "excitatory", "6 mV"), []string{"projections[0].weight", "conductance"}},
+		{pop + fmt.Sprintf(proj, "", "6 nS"), []string{"projections[0].receptor", "missing"}},
+		{strings.Replace(pop, `model = "lif_cond"`, `model = "lif_exp"`, 1) + fmt.Sprintf(proj, "excitatory", "1 mV"), []string{"populations.c.g_l", "not a parameter of model lif_exp"}},
+	} {
+		_, err := decodeBuild("name = \"c\"\nduration = \"1 s\"\n"+tc.text, spec.Options{})
+		for _, w := range tc.want {
+			if err == nil || !strings.Contains(err.Error(), w) {
+				t.Errorf("error %v does not contain %q", err, w)
+			}
+		}
+	}
+}
