@@ -22,22 +22,25 @@ import (
 //
 // State: the weights (per synapse); traces per neuron (r1, and r2 when the rule has a
 // triplet depression term, per presynaptic neuron; o1, and o2 when it has a triplet
-// potentiation term, per postsynaptic neuron), decayed lazily; and the recent spikes of
-// each postsynaptic neuron. Depression happens at the arrival, walking the row. So does
-// potentiation, lazily: a post spike only records itself (its time folded into the factor
+// potentiation term, per postsynaptic neuron), decayed lazily; the recent spikes of each
+// postsynaptic neuron; and per synapse the number of its post neuron's spikes it has
+// seen. Depression happens at the arrival, walking the row. So does potentiation, lazily:
+// a post spike only records itself (its time folded into the factor
 // e^{-(t_post - t0)/tau+} (A2+ + A3+ o2)) in its neuron's history, and the next arrival
-// of each presynaptic neuron applies the post spikes its synapses have not seen, oldest
-// first, before depressing, so every synapse sees the same sequence of changes, clipped
-// at each step, as if potentiation had happened at the post spikes (as in NEST, Morrison
-// et al. 2007). A row walk is sequential in memory, where a walk of the synapses onto a
-// post neuron would touch the weights at random. A history holds histCap spikes; when a
-// neuron fires again with its history full, its oldest spike is applied to the synapses
-// that have not seen it through a column index, and all histories are applied that way
-// when the trace reference time moves (every 300 of the shortest time constant). The
-// weights a reader sees (Weight, Synapse, Row) include the changes still pending.
+// of each presynaptic neuron applies to each synapse the post spikes it has not seen,
+// oldest first, before depressing, so every synapse sees the same sequence of changes,
+// clipped at each step, as if potentiation had happened at the post spikes (as in NEST,
+// Morrison et al. 2007). A row walk is sequential in memory, where a walk of the synapses
+// onto a post neuron would touch the weights at random. A history holds histCap spikes;
+// when a neuron fires again with its history full, its older half is applied to the
+// synapses that have not seen it through a column index, and all histories are applied
+// that way when the trace reference time moves (every 300 of the shortest time
+// constant). The weights a reader sees (Weight, Synapse) include the changes still
+// pending.
 //
-// Memory: 4 (target) + 8 (weight) + 8 (column index) = 20 bytes per synapse, plus 24 per
-// presynaptic neuron and about 160 per postsynaptic neuron.
+// Memory: 4 (target) + 8 (weight) + 8 (column index) + 4 (spikes seen) = 24 bytes per
+// synapse, plus 8 or 16 per presynaptic neuron and 8 (16 with o2) + 8 histCap per
+// postsynaptic neuron.
 //
 // The projection's delay must be one constant: with per-synapse delays the arrivals of
 // one presynaptic spike differ per synapse, and the traces would be per synapse.
@@ -55,10 +58,9 @@ type Plastic struct {
 	sameTau  bool      // tau+ = tau-: one exp serves both decays
 	r1, r2   []float64 // per presynaptic neuron; r2 nil without A3-
 	o1, o2   []float64 // per postsynaptic neuron; o2 nil without A3+
-	seen     []uint64  // per presynaptic neuron: post spikes counted at its last arrival
 	heads    []history // per postsynaptic neuron
-	ents     []entry   // histCap per postsynaptic neuron
-	count    uint64    // post spikes so far
+	ents     []float64 // histCap per postsynaptic neuron: the factors of its latest spikes
+	seen     []uint32  // per synapse: how many spikes of its post neuron it has seen
 	colPtr   []int64
 	colSyn   []uint32
 	colPre   []uint32
@@ -68,21 +70,19 @@ type Plastic struct {
 const histCap = 16
 
 // history is a ring of the latest spikes of one postsynaptic neuron, entries
-// [start, start+n) of its histCap entries (modulo histCap); the spikes before them, up
-// to number prev, have been applied everywhere.
+// [start, start+n) of its histCap entries (modulo histCap): the factors of its spikes
+// c-n+1 to c, where c counts its spikes (modulo 2^31).
 type history struct {
-	last, prev uint64  // the numbers of its latest spike and of the last one removed (0: none)
-	before     uint64  // the number of the spike before the latest (prev if none in the ring)
-	lastG      float64 // the latest spike's factor, kept here: usually the only one pending
-	start, n   uint8
+	c        uint32
+	start, n uint8
 }
 
-// entry is one post spike: its number (counted over the projection's targets) and its
-// potentiation factor e^{-(t - t0)/tau+} (A2+ + A3+ o2(t-)).
-type entry struct {
-	seq uint64
-	g   float64
-}
+// used marks in seen, under the pre-centred interaction, a synapse whose pre spike has
+// been paired with a post spike already; counts are kept below it.
+const (
+	used    = 1 << 31
+	cntMask = used - 1
+)
 
 // traceRebase is how far (in the shorter trace time constant) t0 may fall behind.
 const traceRebase = 300
@@ -112,7 +112,8 @@ func NewPlastic(p *Projection, rule plasticity.STDP) (*Plastic, error) {
 	npre, npost := p.Pre(), p.target.Size()
 	q := &Plastic{Projection: p, rule: r,
 		reset: r.Interaction != plasticity.AllToAll, centred: r.Interaction == plasticity.PreCentred, additive: r.Mu == 0,
-		r1: make([]float64, npre), o1: make([]float64, npost), seen: make([]uint64, npre), heads: make([]history, npost), ents: make([]entry, npost*histCap),
+		r1: make([]float64, npre), o1: make([]float64, npost), heads: make([]history, npost), ents: make([]float64, npost*histCap),
+		seen:   make([]uint32, len(p.post)),
 		colPtr: make([]int64, npost+1), colSyn: make([]uint32, len(p.post)), colPre: make([]uint32, len(p.post))}
 	if r.A3Minus != 0 {
 		q.r2 = make([]float64, npre)
@@ -146,7 +147,7 @@ func (q *Plastic) Rule() plasticity.Triplet { return q.rule }
 // Weight returns the weight of synapse k of pre's row, pending changes included.
 func (q *Plastic) Weight(pre, k int) float64 {
 	s := q.row[pre] + int64(k)
-	return q.pending(q.weight[s], q.post[s], pre)
+	return q.pending(q.weight[s], q.post[s], q.seen[s], q.r1[pre])
 }
 
 // Synapse returns target, weight (pending changes included) and delay of synapse k of
@@ -156,42 +157,46 @@ func (q *Plastic) Synapse(pre, k int) (post int, weight float64, delay sim.Time)
 	return post, q.Weight(pre, k), delay
 }
 
-// pending returns w, the weight of a synapse from pre onto post, after the potentiation
-// by the spikes of post it has not seen, oldest first. Under the pre-centred interaction
-// only the first post spike after pre's last arrival counts.
-func (q *Plastic) pending(w float64, post uint32, pre int) float64 {
-	h, seen := &q.heads[post], q.seen[pre]
-	if h.last <= seen {
+// pending returns w, the weight of a synapse onto post that has seen seen of its spikes
+// and whose pre trace is x (scaled), after the potentiation by the spikes it has not
+// seen, oldest first. Under the pre-centred interaction only the first post spike after
+// the pre spike counts (seen then carries the used mark once it has).
+func (q *Plastic) pending(w float64, post uint32, seen uint32, x float64) float64 {
+	h := &q.heads[post]
+	p := int((h.c - seen) & cntMask)
+	if p == 0 || x == 0 {
 		return w
 	}
-	x := q.r1[pre]
-	if h.before <= seen {
-		return q.up(w, x*h.lastG)
-	}
 	es := q.ents[int(post)*histCap : int(post+1)*histCap]
-	m, s := int(h.n)-1, int(h.start)
-	for m > 0 && es[(s+m-1)&(histCap-1)].seq > seen {
-		m--
-	}
-	// es[s+m] is the oldest spike pre has not seen.
+	first := int(h.start) + int(h.n) - p
 	if q.centred {
-		prev := h.prev
-		if m > 0 {
-			prev = es[(s+m-1)&(histCap-1)].seq
+		if seen&used != 0 {
+			return w
 		}
-		if prev > seen {
-			return w // the first post spike after the arrival was applied when it left the history
-		}
-		return q.up(w, x*es[(s+m)&(histCap-1)].g)
+		return q.up(w, x*es[first&(histCap-1)])
 	}
-	for ; m < int(h.n); m++ {
-		w = q.up(w, x*es[(s+m)&(histCap-1)].g)
+	end := int(h.start) + int(h.n)
+	if q.additive {
+		for r := first; r < end; r++ {
+			w = addClip(w, x*es[r&(histCap-1)], q.rule.WMax)
+		}
+		return w
+	}
+	for r := first; r < end; r++ {
+		w = q.rule.Raise(w, x*es[r&(histCap-1)])
 	}
 	return w
 }
 
-// up and down are the rule's potentiation and depression by d >= 0, the additive case
-// written out for the hot loops.
+// addClip returns w + d capped at hi: additive potentiation (d >= 0, w <= hi).
+func addClip(w, d, hi float64) float64 {
+	if w += d; w > hi {
+		return hi
+	}
+	return w
+}
+
+// up is the rule's potentiation by d >= 0, the additive case written out.
 func (q *Plastic) up(w, d float64) float64 {
 	if q.additive {
 		if w += d; w > q.rule.WMax {
@@ -200,16 +205,6 @@ func (q *Plastic) up(w, d float64) float64 {
 		return w
 	}
 	return q.rule.Raise(w, d)
-}
-
-func (q *Plastic) down(w, d float64) float64 {
-	if q.additive {
-		if w -= d; w < q.rule.WMin {
-			w = q.rule.WMin
-		}
-		return w
-	}
-	return q.rule.Lower(w, d)
 }
 
 // minTau is the shortest time constant of the traces kept.
@@ -248,33 +243,43 @@ func (q *Plastic) rebase(tm float64) {
 // flush applies every history to the synapses that have not seen it and empties it.
 func (q *Plastic) flush() {
 	for j := range q.heads {
-		h := &q.heads[j]
-		if h.n == 0 {
-			continue
+		if q.heads[j].n > 0 {
+			q.evict(int32(j), int(q.heads[j].n))
 		}
-		for e := q.colPtr[j]; e < q.colPtr[j+1]; e++ {
-			k := q.colSyn[e]
-			q.weight[k] = q.pending(q.weight[k], uint32(j), int(q.colPre[e]))
-		}
-		h.prev, h.before, h.start, h.n = h.last, h.last, 0, 0
 	}
 }
 
-// evict applies the oldest entry of post's history to the synapses that have not seen it
-// and removes it. A synapse whose pre trace is 0 (no spike yet) would not change.
-func (q *Plastic) evict(post int32) {
+// evict applies the m oldest entries of post's history to the synapses that have not
+// seen them and removes them: one walk of the synapses onto post, each synapse read and
+// written once however many of those spikes it takes.
+func (q *Plastic) evict(post int32, m int) {
 	h := &q.heads[post]
-	oldest := q.ents[int(post)*histCap+int(h.start)]
+	es := q.ents[int(post)*histCap : int(post+1)*histCap]
+	oldest := (h.c - uint32(h.n) + 1) & cntMask // the number of es[start]
+	newest := (oldest + uint32(m) - 1) & cntMask
 	for e := q.colPtr[post]; e < q.colPtr[post+1]; e++ {
-		i := q.colPre[e]
-		if seen := q.seen[i]; seen < oldest.seq && q.r1[i] != 0 && (!q.centred || h.prev <= seen) {
-			k := q.colSyn[e]
-			q.weight[k] = q.up(q.weight[k], q.r1[i]*oldest.g)
+		k := q.colSyn[e]
+		seen := q.seen[k]
+		behind := int((newest - seen) & cntMask) // evicted spikes it has not seen
+		if behind == 0 || behind > m {
+			continue // it has seen them all (its count is at or past newest)
 		}
+		if x := q.r1[q.colPre[e]]; x != 0 && seen&used == 0 {
+			w, s0 := q.weight[k], int(h.start)+m-min(behind, m)
+			if q.centred {
+				w = q.up(w, x*es[s0&(histCap-1)])
+				seen |= used
+			} else {
+				for r := s0; r < int(h.start)+m; r++ {
+					w = q.up(w, x*es[r&(histCap-1)])
+				}
+			}
+			q.weight[k] = w
+		}
+		q.seen[k] = newest | seen&used
 	}
-	h.prev = oldest.seq
-	h.start = (h.start + 1) & (histCap - 1)
-	h.n--
+	h.start = uint8((int(h.start) + m) & (histCap - 1))
+	h.n -= uint8(m)
 }
 
 // bump records a spike at scale f = e^{(t - t0)/tau} in a scaled trace: +1 (all-to-all)
@@ -306,20 +311,27 @@ func (q *Plastic) Deliver(t sim.Time, pre, off int32, spike sim.SpikeFunc) (int,
 		amp += q.rule.A3Minus * q.r2[pre] * math.Exp(-x/q.rule.TauX)
 	}
 	dm *= amp
-	seen := q.seen[pre]
 	s, e := q.row[pre], q.row[pre+1]
-	posts, ws := q.Projection.post[s:e], q.weight[s:e]
+	posts, ws, seen := q.Projection.post[s:e], q.weight[s:e], q.seen[s:e]
+	x1 := q.r1[pre]
 	for k, j := range posts {
 		w := ws[k]
-		if q.heads[j].last > seen {
-			w = q.pending(w, j, int(pre))
+		c := q.heads[j].c
+		if seen[k] != c {
+			w = q.pending(w, j, seen[k], x1)
+			seen[k] = c
 		}
 		if y := q.o1[j]; y != 0 {
-			w = q.down(w, y*dm)
+			if q.additive {
+				if w -= y * dm; w < q.rule.WMin {
+					w = q.rule.WMin
+				}
+			} else {
+				w = q.rule.Lower(w, y*dm)
+			}
 		}
 		ws[k] = w
 	}
-	q.seen[pre] = q.count
 	q.bump(&q.r1[pre], up)
 	if q.r2 != nil {
 		q.bump(&q.r2[pre], math.Exp(x/q.rule.TauX))
@@ -334,69 +346,56 @@ func (q *Plastic) PostSpike(post int32, t sim.Time) {
 	q.rebase(tm)
 	h := &q.heads[post]
 	if h.n == histCap {
-		q.evict(post)
+		q.evict(post, histCap/2)
 	}
 	x := tm - q.t0
 	amp := q.rule.A2Plus
 	if q.o2 != nil {
 		amp += q.rule.A3Plus * q.o2[post] * math.Exp(-x/q.rule.TauY)
 	}
-	q.count++
-	g := math.Exp(-x/q.rule.TauPlus) * amp
-	q.ents[int(post)*histCap+(int(h.start)+int(h.n))&(histCap-1)] = entry{q.count, g}
+	q.ents[int(post)*histCap+(int(h.start)+int(h.n))&(histCap-1)] = math.Exp(-x/q.rule.TauPlus) * amp
 	h.n++
-	h.before, h.last, h.lastG = h.last, q.count, g
-	if h.n == 1 {
-		h.before = h.prev
-	}
+	h.c = (h.c + 1) & cntMask
 	q.bump(&q.o1[post], math.Exp(x/q.rule.TauMinus))
 	if q.o2 != nil {
 		q.bump(&q.o2[post], math.Exp(x/q.rule.TauY))
 	}
 }
 
-// Bytes returns the memory the projection holds: column index, traces and histories
-// included.
+// Bytes returns the memory the projection holds: column index, counts, traces and
+// histories included.
 func (q *Plastic) Bytes() int64 {
-	return q.Projection.Bytes() + int64(len(q.colPtr))*8 + int64(len(q.colSyn)+len(q.colPre))*4 +
-		int64(len(q.r1)+len(q.r2)+len(q.o1)+len(q.o2)+len(q.seen))*8 + int64(len(q.heads))*40 + int64(len(q.ents))*16
+	return q.Projection.Bytes() + int64(len(q.colPtr))*8 + int64(len(q.colSyn)+len(q.colPre)+len(q.seen))*4 +
+		int64(len(q.r1)+len(q.r2)+len(q.o1)+len(q.o2)+len(q.ents))*8 + int64(len(q.heads))*8
 }
 
-// MarshalState implements sim.Stateful: the weights, traces and histories, little-endian.
+// MarshalState implements sim.Stateful: the weights, traces, counts and histories,
+// little-endian.
 func (q *Plastic) MarshalState() ([]byte, error) {
-	b := make([]byte, 0, 8*(8+len(q.weight)+len(q.r1)+len(q.r2)+len(q.o1)+len(q.o2)+len(q.seen)+len(q.heads)*5+len(q.ents)*2))
+	b := make([]byte, 0, 8*(7+len(q.weight)+len(q.r1)+len(q.r2)+len(q.o1)+len(q.o2)+len(q.ents)+len(q.heads))+4*len(q.seen))
 	putU := func(x uint64) { b = binary.LittleEndian.AppendUint64(b, x) }
 	put := func(x float64) { putU(math.Float64bits(x)) }
 	for _, n := range []int{len(q.weight), len(q.r1), len(q.r2), len(q.o1), len(q.o2), len(q.heads)} {
 		putU(uint64(n))
 	}
 	put(q.t0)
-	putU(q.count)
-	for _, xs := range [][]float64{q.weight, q.r1, q.r2, q.o1, q.o2} {
+	for _, xs := range [][]float64{q.weight, q.r1, q.r2, q.o1, q.o2, q.ents} {
 		for _, x := range xs {
 			put(x)
 		}
 	}
-	for _, s := range q.seen {
-		putU(s)
-	}
 	for _, h := range q.heads {
-		putU(h.last)
-		putU(h.prev)
-		putU(h.before)
-		put(h.lastG)
-		putU(uint64(h.start) | uint64(h.n)<<8)
+		putU(uint64(h.c) | uint64(h.start)<<32 | uint64(h.n)<<40)
 	}
-	for _, e := range q.ents {
-		putU(e.seq)
-		put(e.g)
+	for _, c := range q.seen {
+		b = binary.LittleEndian.AppendUint32(b, c)
 	}
 	return b, nil
 }
 
 // UnmarshalState implements sim.Stateful.
 func (q *Plastic) UnmarshalState(b []byte) error {
-	want := 8 * (8 + len(q.weight) + len(q.r1) + len(q.r2) + len(q.o1) + len(q.o2) + len(q.seen) + len(q.heads)*5 + len(q.ents)*2)
+	want := 8*(7+len(q.weight)+len(q.r1)+len(q.r2)+len(q.o1)+len(q.o2)+len(q.ents)+len(q.heads)) + 4*len(q.seen)
 	if len(b) != want {
 		return fmt.Errorf("synapse: not the state of this plastic projection (%d bytes, want %d)", len(b), want)
 	}
@@ -415,7 +414,6 @@ func (q *Plastic) UnmarshalState(b []byte) error {
 		return fmt.Errorf("synapse: the trace reference time is not finite")
 	}
 	q.rebaseAt = q.t0 + traceRebase*q.minTau()
-	q.count = getU()
 	for k := range q.weight {
 		w := get()
 		if !(w >= q.rule.WMin && w <= q.rule.WMax) {
@@ -423,33 +421,26 @@ func (q *Plastic) UnmarshalState(b []byte) error {
 		}
 		q.weight[k] = w
 	}
-	for _, trs := range [][]float64{q.r1, q.r2, q.o1, q.o2} {
+	for _, trs := range [][]float64{q.r1, q.r2, q.o1, q.o2, q.ents} {
 		for i := range trs {
 			if trs[i] = get(); math.IsNaN(trs[i]) || math.IsInf(trs[i], 0) || trs[i] < 0 {
-				return fmt.Errorf("synapse: a trace is not a finite, non-negative number")
+				return fmt.Errorf("synapse: a trace or a spike history is not a finite, non-negative number")
 			}
 		}
 	}
-	for i := range q.seen {
-		if q.seen[i] = getU(); q.seen[i] > q.count {
-			return fmt.Errorf("synapse: presynaptic neuron %d has seen more post spikes than there were", i)
-		}
-	}
 	for j := range q.heads {
-		h := &q.heads[j]
-		h.last, h.prev, h.before, h.lastG = getU(), getU(), getU(), get()
-		sn := getU()
-		h.start, h.n = uint8(sn), uint8(sn>>8)
-		if sn>>16 != 0 || h.start >= histCap || h.n > histCap || h.last > q.count || h.prev > h.last || h.before > h.last ||
-			math.IsNaN(h.lastG) || math.IsInf(h.lastG, 0) || h.lastG < 0 {
+		x := getU()
+		h := history{c: uint32(x), start: uint8(x >> 32), n: uint8(x >> 40)}
+		if x>>48 != 0 || h.c&used != 0 || h.start >= histCap || h.n > histCap {
 			return fmt.Errorf("synapse: the spike history of neuron %d is damaged", j)
 		}
+		q.heads[j] = h
 	}
-	for k := range q.ents {
-		e := &q.ents[k]
-		e.seq = getU()
-		if e.g = get(); math.IsNaN(e.g) || math.IsInf(e.g, 0) || e.g < 0 || e.seq > q.count {
-			return fmt.Errorf("synapse: the spike history of neuron %d is damaged", k/histCap)
+	for k := range q.seen {
+		q.seen[k] = binary.LittleEndian.Uint32(b)
+		b = b[4:]
+		if !q.centred && q.seen[k]&used != 0 {
+			return fmt.Errorf("synapse: the count of synapse %d is damaged", k)
 		}
 	}
 	return nil
