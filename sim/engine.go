@@ -200,7 +200,14 @@ func (e *Engine) push(ev Event) {
 }
 
 // fire records a spike of unit i of population g at t and schedules its deliveries.
-func (e *Engine) fire(g, i int32, t Time) {
+func (e *Engine) fire(g, i int32, t Time) { e.fireAt(g, i, t, false) }
+
+// fireAt is fire. With direct set (a source's emission, when every cached next time is
+// current), a delivery with no delay that is certain to be the next event is made at
+// once instead of passing through the queue: when the population has one projection
+// out, and no crossing, emission or queued event is due at t. The loop would take it
+// next, so the order of events is the same.
+func (e *Engine) fireAt(g, i int32, t Time, direct bool) {
 	if e.groups[g].source != nil {
 		e.stats.SourceSpikes++
 	} else {
@@ -212,10 +219,54 @@ func (e *Engine) fire(g, i int32, t Time) {
 	for _, l := range e.groups[g].post {
 		l.PostSpike(i, t)
 	}
-	for _, k := range e.groups[g].out {
-		if d, ok := e.projs[k].p.First(i); ok {
-			e.push(Event{T: t + d, Origin: t, Kind: KindDeliver, Ref: k, Pre: i})
+	out := e.groups[g].out
+	for _, k := range out {
+		d, ok := e.projs[k].p.First(i)
+		if !ok {
+			continue
 		}
+		ev := Event{T: t + d, Origin: t, Kind: KindDeliver, Ref: k, Pre: i}
+		if direct && d == 0 && len(out) == 1 && directDeliveries && e.nothingDue(t) {
+			ev.Seq = e.seq
+			e.seq++
+			e.deliver(ev)
+			continue
+		}
+		e.push(ev)
+	}
+}
+
+// directDeliveries switches the direct path of fireAt (tests compare runs without it).
+var directDeliveries = true
+
+// nothingDue reports whether no crossing, emission or queued event is due at or before t.
+func (e *Engine) nothingDue(t Time) bool {
+	if e.q.first() <= t {
+		return false
+	}
+	for _, nt := range e.next {
+		if nt <= t {
+			return false
+		}
+	}
+	for _, ev := range e.srcEv {
+		if ev.T <= t {
+			return false
+		}
+	}
+	return true
+}
+
+// deliver processes a delivery event.
+func (e *Engine) deliver(ev Event) {
+	pr := &e.projs[ev.Ref]
+	to := &e.groups[pr.to]
+	n, next, d := pr.p.Deliver(ev.T, ev.Pre, ev.Off, to.spike)
+	e.next[to.dyn] = to.neurons.Next()
+	e.stats.SynapticEvents += uint64(n)
+	e.stats.Deliveries++
+	if next >= 0 {
+		e.push(Event{T: ev.Origin + d, Origin: ev.Origin, Kind: KindDeliver, Ref: ev.Ref, Pre: ev.Pre, Off: next})
 	}
 }
 
@@ -281,7 +332,7 @@ func (e *Engine) Run(until Time) {
 				e.seq++
 			}
 			e.schedule(ev)
-			e.fire(g, unit, st)
+			e.fireAt(g, unit, st, true)
 			continue
 		}
 		if qt >= until { // Never included
@@ -289,17 +340,8 @@ func (e *Engine) Run(until Time) {
 		}
 		head, _ := e.q.pop()
 		e.now = qt
-		switch head.Kind {
-		case KindDeliver:
-			pr := &e.projs[head.Ref]
-			to := &e.groups[pr.to]
-			n, next, d := pr.p.Deliver(qt, head.Pre, head.Off, to.spike)
-			e.next[to.dyn] = to.neurons.Next()
-			e.stats.SynapticEvents += uint64(n)
-			e.stats.Deliveries++
-			if next >= 0 {
-				e.push(Event{T: head.Origin + d, Origin: head.Origin, Kind: KindDeliver, Ref: head.Ref, Pre: head.Pre, Off: next})
-			}
+		if head.Kind == KindDeliver {
+			e.deliver(head)
 		}
 	}
 	e.now = until

@@ -918,7 +918,7 @@ func (c *checker) projection(path string, pr Projection, names map[string]string
 		pl.perSyn += 8
 	}
 	if pl.stdp != nil {
-		pl.perSyn += 8 // column index
+		pl.perSyn += 12 // column index, post spikes seen
 	}
 	if !cfg.Delay.IsConst() {
 		pl.perSyn += 4

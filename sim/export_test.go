@@ -1,0 +1,4 @@
+package sim
+
+// SetDirectDeliveries switches deliveries made at once off or on, for tests.
+func SetDirectDeliveries(on bool) { directDeliveries = on }
