@@ -3,6 +3,8 @@ package neuron
 import (
 	"math"
 	"sync"
+
+	"snn/sim"
 )
 
 // condProp advances the state (V, ge, gi) of one LIFCond neuron without input:
@@ -63,6 +65,9 @@ type condProp struct {
 	lamUnit    float64 // lambda / (1+G) = 1/(r tau_m)
 	rLam0      float64 // lambda_min r
 	tab        *[condLamN][condKMax + 1]float64
+	// z is the z-series propagator (cond_zseries.go), used instead of the Taylor series
+	// when z.p > 0, that is when tau_e and tau_i are in an integer ratio.
+	z condZ
 }
 
 const (
@@ -214,13 +219,41 @@ func newCondProp(p Params, c CondParams) condProp {
 	r := math.Max(pr.re, pr.ri)
 	pr.lamUnit = 1 / (r * p.TauM)
 	pr.rLam0 = condLam(0) * r
+	pr.z = newCondZ(p, c)
 	return pr
 }
 
-// advance returns the state h >= 0 ms later. An interval that takes more than one
+// advance returns the state h >= 0 ms later.
+func (c *condProp) advance(v, ge, gi, h float64) (float64, float64, float64) {
+	if c.z.p > 0 {
+		return c.z.advance(v, ge, gi, math.Exp(-h*c.z.r), h)
+	}
+	return c.advanceTaylor(v, ge, gi, h)
+}
+
+// advanceTicks returns the state n >= 0 ticks later: as advance, with the z-series'
+// decay taken from its tables (no exp).
+func (c *condProp) advanceTicks(v, ge, gi float64, n sim.Time) (float64, float64, float64) {
+	if c.z.p > 0 {
+		return c.z.advance(v, ge, gi, c.z.decay(n), n.Ms())
+	}
+	return c.advanceTaylor(v, ge, gi, n.Ms())
+}
+
+// decayTicks returns the factors by which ge and gi decay in n >= 0 ticks.
+func (c *condProp) decayTicks(n sim.Time) (fe, fi float64) {
+	if c.z.p > 0 {
+		u := c.z.decay(n)
+		return pow(u, c.z.a), pow(u, c.z.c)
+	}
+	h := n.Ms()
+	return math.Exp(-h * c.re), math.Exp(-h * c.ri)
+}
+
+// advanceTaylor advances by the Taylor series. An interval that takes more than one
 // series step ends with the conductances' closed form, so that their rounding does not
 // accumulate over the pieces.
-func (c *condProp) advance(v, ge, gi, h float64) (float64, float64, float64) {
+func (c *condProp) advanceTaylor(v, ge, gi, h float64) (float64, float64, float64) {
 	ge0, gi0, h0 := ge, gi, h
 	pieces := 0
 	for h > 0 {

@@ -141,7 +141,7 @@ func (l *LIFCond) V(i int, t sim.Time) float64 {
 		return l.p.VReset
 	}
 	v, ge, gi, t0 := l.start(s, t)
-	v, _, _ = l.pr.advance(v, ge, gi, (t - t0).Ms())
+	v, _, _ = l.pr.advanceTicks(v, ge, gi, t-t0)
 	return v
 }
 
@@ -153,8 +153,7 @@ func (l *LIFCond) Conductances(i int, t sim.Time) (ge, gi float64) {
 	if t < s.t {
 		panic(fmt.Sprintf("neuron: LIFCond conductances at %v, before neuron %d's last update at %v", t, i, s.t))
 	}
-	x := (t - s.t).Ms()
-	return s.ge * math.Exp(-x*l.pr.re), s.gi * math.Exp(-x*l.pr.ri)
+	return l.decay(s, t)
 }
 
 // start returns the state from which neuron s evolves freely at t >= s.refEnd: its own,
@@ -172,21 +171,14 @@ func (l *LIFCond) start(s *condState, t sim.Time) (v, ge, gi float64, t0 sim.Tim
 
 // decay returns the conductances of s at t >= s.t (closed form).
 func (l *LIFCond) decay(s *condState, t sim.Time) (ge, gi float64) {
-	x := (t - s.t).Ms()
-	ge, gi = s.ge, s.gi
-	if ge != 0 {
-		ge *= math.Exp(-x * l.pr.re)
-	}
-	if gi != 0 {
-		gi *= math.Exp(-x * l.pr.ri)
-	}
-	return ge, gi
+	fe, fi := l.pr.decayTicks(t - s.t)
+	return s.ge * fe, s.gi * fi
 }
 
 // to brings neuron s's state to t >= s.refEnd.
 func (l *LIFCond) to(s *condState, t sim.Time) {
 	v, ge, gi, t0 := l.start(s, t)
-	s.v, s.ge, s.gi = l.pr.advance(v, ge, gi, (t - t0).Ms())
+	s.v, s.ge, s.gi = l.pr.advanceTicks(v, ge, gi, t-t0)
 	s.t = t
 }
 

@@ -11,7 +11,9 @@ import (
 
 type trace struct{ s []string }
 
-func (tr *trace) Spike(t sim.Time, g, u int32) { tr.s = append(tr.s, string(rune(g))+string(rune(u))+t.String()) }
+func (tr *trace) Spike(t sim.Time, g, u int32) {
+	tr.s = append(tr.s, string(rune(g))+string(rune(u))+t.String())
+}
 
 // TestDirectDeliveriesKeepOrder: deliveries made at once (a source's spike through its only
 // projection, with no delay, when nothing else is due) leave the run as it would be with
