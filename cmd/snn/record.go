@@ -97,8 +97,20 @@ type Summary struct {
 	SpikesSHA256   string                `json:"spikes_sha256"`
 	Populations    map[string]PopSummary `json:"populations"`
 	Inputs         map[string]PopSummary `json:"inputs,omitempty"`
+	Plastic        map[string]WeightEnd  `json:"plastic,omitempty"`
 	Finished       string                `json:"finished"`
 	order          []string
+}
+
+// WeightEnd describes a plastic projection's weights at the end of a run: mean and the
+// fractions within 10 % of the range from either bound, in the projection's unit.
+type WeightEnd struct {
+	Unit    string  `json:"unit"`
+	WMin    float64 `json:"w_min"`
+	WMax    float64 `json:"w_max"`
+	Mean    float64 `json:"mean"`
+	NearMin float64 `json:"near_min"`
+	NearMax float64 `json:"near_max"`
 }
 
 // PopSummary describes one population's activity. cv_isi is the mean over neurons with
@@ -118,6 +130,34 @@ func (r *recorder) summary(source string, net *spec.Network, wall, build time.Du
 		SynapticEvents: st.SynapticEvents, Spikes: int64(st.Spikes),
 		SpikesSHA256: hex.EncodeToString(r.h.Sum(nil)),
 		Populations:  map[string]PopSummary{}, Finished: time.Now().UTC().Format(time.RFC3339)}
+	for k := range net.Projections {
+		bp := &net.Projections[k]
+		lo, hi, ok := bp.Bounds()
+		if !ok || bp.P.Len() == 0 {
+			continue
+		}
+		we := WeightEnd{Unit: bp.Unit, WMin: lo, WMax: hi}
+		tol := 0.1 * (hi - lo)
+		for i := range bp.P.Pre() {
+			for j := range bp.P.RowLen(i) {
+				_, w, _ := bp.Synapse(i, j)
+				w *= bp.Scale
+				we.Mean += w
+				if w <= lo+tol {
+					we.NearMin++
+				}
+				if w >= hi-tol {
+					we.NearMax++
+				}
+			}
+		}
+		n := float64(bp.P.Len())
+		we.Mean, we.NearMin, we.NearMax = we.Mean/n, we.NearMin/n, we.NearMax/n
+		if s.Plastic == nil {
+			s.Plastic = map[string]WeightEnd{}
+		}
+		s.Plastic[bp.Name] = we
+	}
 	for g, gr := range net.Groups {
 		p := PopSummary{Neurons: gr.Size, Spikes: r.counts[g], MeanRateHz: float64(r.counts[g]) / float64(gr.Size) / s.SimSeconds}
 		if gr.Input {

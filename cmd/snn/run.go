@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/pprof"
+	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -520,6 +521,16 @@ func printSummary(w io.Writer, s *Summary, dir string) {
 			cv = fmt.Sprintf("%.3f", *p.CVISI)
 		}
 		fmt.Fprintf(w, "%-12s %8d %10d %10.3f %8s\n", name, p.Neurons, p.Spikes, p.MeanRateHz, cv)
+	}
+	names := make([]string, 0, len(s.Plastic))
+	for n := range s.Plastic {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		p := s.Plastic[n]
+		fmt.Fprintf(w, "weights %s: mean %.4g %s in [%g, %g]; %.1f %% within 10 %% of w_min, %.1f %% of w_max\n",
+			n, p.Mean, p.Unit, p.WMin, p.WMax, 100*p.NearMin, 100*p.NearMax)
 	}
 	fmt.Fprintf(w, "spikes_sha256 %s\nwrote %s\n", s.SpikesSHA256, dir)
 }
