@@ -21,8 +21,8 @@ var StateColumns = []Column{
 	{"time_ns", "int64", "ns", "sample time since the start of the run"},
 	{"population", "string", "", "name of the population"},
 	{"node_ids", "int32", "", "index of the neuron within its population"},
-	{"variable", "string", "", "v: membrane potential; ie, ii: excitatory and inhibitory synaptic currents (lif_exp)"},
-	{"value", "float64", "mV", "the variable's value; currents as the voltage R*I they drive"},
+	{"variable", "string", "", "v: membrane potential; ie, ii: excitatory and inhibitory synaptic currents (lif_exp); ge, gi: conductances (lif_cond)"},
+	{"value", "float64", "mV or nS", "the variable's value: v in mV, currents as the voltage R*I they drive (mV), conductances in nS"},
 }
 
 // WeightRow is one row of the weights dataset: one synapse at one snapshot time.
