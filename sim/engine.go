@@ -67,6 +67,7 @@ type Stats struct {
 	SynapticEvents uint64 // synapses delivered (one per synapse per presynaptic spike)
 	Deliveries     uint64 // delivery batches (queue entries of KindDeliver)
 	Steps          uint64 // population steps (crossings fired and bounds refined)
+	Rewards        uint64 // modulator jumps made
 }
 
 type group struct {
@@ -102,11 +103,16 @@ type Engine struct {
 	srcs   []int32
 	srcEv  []Event
 	srcMin int
-	projs  []projection
-	q      *queue
-	seq    uint64
-	obs    []Observer
-	stats  Stats
+	// Neuromodulator volumes and their pending jumps, sorted (see Reward).
+	vols    []volume
+	rewards []Reward
+	robs    []RewardObserver
+	extra   []namedState
+	projs   []projection
+	q       *queue
+	seq     uint64
+	obs     []Observer
+	stats   Stats
 }
 
 // NewEngine returns an engine at time 0 with no populations.
@@ -126,7 +132,7 @@ func (e *Engine) Pending() int {
 			n++
 		}
 	}
-	return n
+	return n + len(e.rewards)
 }
 
 // Group returns the name and size of population g.
@@ -300,6 +306,19 @@ func (e *Engine) Run(until Time) {
 		st := Never
 		if e.srcMin >= 0 {
 			st = e.srcEv[e.srcMin].T
+		}
+		rt := Never
+		if len(e.rewards) > 0 {
+			rt = e.rewards[0].T
+			if rt < bt && rt < st && rt < qt {
+				// A jump strictly before everything else (at equal times it comes last).
+				if rt >= until {
+					break
+				}
+				e.now = rt
+				e.modulate()
+				continue
+			}
 		}
 		if bt <= qt && bt <= st && bt != Never {
 			if bt >= until {

@@ -16,6 +16,10 @@ const (
 	KindSource
 	// KindDeliver delivers one delay group of one presynaptic spike through one projection.
 	KindDeliver
+	// KindModulate is a jump of a neuromodulator volume (a reward). Jumps are not queue
+	// entries: the engine keeps them in a list of their own, ordered by time and then by
+	// the order they were scheduled, and makes them after every other event of their tick.
+	KindModulate
 )
 
 // Event is an entry of the engine's queue.

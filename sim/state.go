@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/gob"
 	"fmt"
+	"math"
 	"slices"
 )
 
@@ -26,6 +27,24 @@ type engineState struct {
 	Sizes  []int
 	Groups [][]byte
 	Projs  [][]byte // stateful projections (plastic), nil for static ones
+	// Neuromodulation: the pending jumps, the volumes' states (nil for a volume that
+	// keeps none) and the states added with AddState, by name.
+	Rewards    []Reward
+	VolNames   []string
+	Vols       [][]byte
+	ExtraNames []string
+	Extra      [][]byte
+}
+
+type namedState struct {
+	name string
+	s    Stateful
+}
+
+// AddState registers a part of the run outside populations and projections (a reward
+// trigger, say) whose state is saved and restored with the engine's, under name.
+func (e *Engine) AddState(name string, s Stateful) {
+	e.extra = append(e.extra, namedState{name, s})
 }
 
 // MarshalState encodes the engine's clock, counters, pending events and the state of
@@ -65,6 +84,24 @@ func (e *Engine) MarshalState() ([]byte, error) {
 		}
 		st.Projs = append(st.Projs, b)
 	}
+	st.Rewards = e.rewards
+	for _, v := range e.vols {
+		var b []byte
+		if s, ok := v.v.(Stateful); ok {
+			var err error
+			if b, err = s.MarshalState(); err != nil {
+				return nil, fmt.Errorf("sim: saving volume %q: %w", v.name, err)
+			}
+		}
+		st.VolNames, st.Vols = append(st.VolNames, v.name), append(st.Vols, b)
+	}
+	for _, x := range e.extra {
+		b, err := x.s.MarshalState()
+		if err != nil {
+			return nil, fmt.Errorf("sim: saving %s: %w", x.name, err)
+		}
+		st.ExtraNames, st.Extra = append(st.ExtraNames, x.name), append(st.Extra, b)
+	}
 	var buf bytes.Buffer
 	if err := gob.NewEncoder(&buf).Encode(&st); err != nil {
 		return nil, err
@@ -86,6 +123,18 @@ func (e *Engine) UnmarshalState(b []byte) error {
 	for k, g := range e.groups {
 		if st.Names[k] != g.name || st.Sizes[k] != g.size {
 			return fmt.Errorf("sim: the state's population %d is %q of %d, the network's %q of %d", k, st.Names[k], st.Sizes[k], g.name, g.size)
+		}
+	}
+	if !slices.Equal(st.VolNames, e.volNames()) {
+		return fmt.Errorf("sim: the state's volumes %v are not the network's %v", st.VolNames, e.volNames())
+	}
+	if !slices.Equal(st.ExtraNames, e.extraNames()) || len(st.Extra) != len(e.extra) || len(st.Vols) != len(e.vols) {
+		return fmt.Errorf("sim: the state's parts %v are not the network's %v", st.ExtraNames, e.extraNames())
+	}
+	for k, r := range st.Rewards {
+		if r.Volume < 0 || int(r.Volume) >= len(e.vols) || r.T < st.Now || r.Seq >= st.Seq || math.IsNaN(r.Amount) || math.IsInf(r.Amount, 0) ||
+			k > 0 && compareRewards(st.Rewards[k-1], r) >= 0 {
+			return fmt.Errorf("sim: the state holds an invalid reward %+v", r)
 		}
 	}
 	for _, ev := range st.Events {
@@ -145,5 +194,38 @@ func (e *Engine) UnmarshalState(b []byte) error {
 		}
 		e.q.pushSeq(ev)
 	}
+	e.rewards = slices.Clone(st.Rewards)
+	for k, v := range e.vols {
+		s, ok := v.v.(Stateful)
+		if ok != (len(st.Vols[k]) > 0) {
+			return fmt.Errorf("sim: volume %q's state does not match the network's", v.name)
+		}
+		if ok {
+			if err := s.UnmarshalState(st.Vols[k]); err != nil {
+				return fmt.Errorf("sim: restoring volume %q: %w", v.name, err)
+			}
+		}
+	}
+	for k, x := range e.extra {
+		if err := x.s.UnmarshalState(st.Extra[k]); err != nil {
+			return fmt.Errorf("sim: restoring %s: %w", x.name, err)
+		}
+	}
 	return nil
+}
+
+func (e *Engine) volNames() []string {
+	var ns []string
+	for _, v := range e.vols {
+		ns = append(ns, v.name)
+	}
+	return ns
+}
+
+func (e *Engine) extraNames() []string {
+	var ns []string
+	for _, x := range e.extra {
+		ns = append(ns, x.name)
+	}
+	return ns
 }
