@@ -100,21 +100,12 @@ func NewPlastic(p *Projection, rule plasticity.STDP) (*Plastic, error) {
 	if p.delay != nil {
 		return nil, fmt.Errorf("synapse: STDP needs one delay for the whole projection (per-synapse delays would need traces per synapse)")
 	}
-	if p.weight == nil {
-		p.weight = make([]float64, len(p.post))
-		for k := range p.weight {
-			p.weight[k] = p.w
-		}
-	}
-	for k, w := range p.weight {
-		p.weight[k] = math.Min(r.WMax, math.Max(r.WMin, w))
-	}
+	p.ownWeights(r.WMin, r.WMax)
 	npre, npost := p.Pre(), p.target.Size()
 	q := &Plastic{Projection: p, rule: r,
 		reset: r.Interaction != plasticity.AllToAll, centred: r.Interaction == plasticity.PreCentred, additive: r.Mu == 0,
 		r1: make([]float64, npre), o1: make([]float64, npost), heads: make([]history, npost), ents: make([]float64, npost*histCap),
-		seen:   make([]uint32, len(p.post)),
-		colPtr: make([]int64, npost+1), colSyn: make([]uint32, len(p.post)), colPre: make([]uint32, len(p.post))}
+		seen: make([]uint32, len(p.post))}
 	if r.A3Minus != 0 {
 		q.r2 = make([]float64, npre)
 	}
@@ -123,21 +114,7 @@ func NewPlastic(p *Projection, rule plasticity.STDP) (*Plastic, error) {
 	}
 	q.rebaseAt = traceRebase * q.minTau()
 	q.sameTau = r.TauPlus == r.TauMinus
-	for _, j := range p.post {
-		q.colPtr[j+1]++
-	}
-	for j := range npost {
-		q.colPtr[j+1] += q.colPtr[j]
-	}
-	next := make([]int64, npost)
-	copy(next, q.colPtr[:npost])
-	for i := range npre {
-		for k := p.row[i]; k < p.row[i+1]; k++ {
-			j := p.post[k]
-			q.colSyn[next[j]], q.colPre[next[j]] = uint32(k), uint32(i)
-			next[j]++
-		}
-	}
+	q.colPtr, q.colSyn, q.colPre = columns(p)
 	return q, nil
 }
 
