@@ -19,9 +19,10 @@ type Manifest struct {
 	Format     string `json:"format"`
 	Version    string `json:"snn_version"`
 	Name       string `json:"name"`
-	Spec       string `json:"spec"`      // where it came from: a path or example:NAME
-	SpecText   string `json:"spec_text"` // the spec file as read
-	Seed       uint64 `json:"seed"`      // the seed used (the spec's or --seed)
+	Spec       string `json:"spec"`                 // where it came from: a path or example:NAME
+	SpecText   string `json:"spec_text"`            // the spec file as read
+	Seed       uint64 `json:"seed"`                 // the seed used (the spec's or --seed)
+	NoRewards  bool   `json:"no_rewards,omitempty"` // the spec's rewards were left out (--no-rewards)
 	DurationNs int64  `json:"duration_ns"`
 	// Populations lists every population (neurons and inputs) in engine order.
 	Populations []Population `json:"populations"`

@@ -47,3 +47,25 @@ var WeightColumns = []Column{
 	{"post", "int32", "", "postsynaptic neuron index"},
 	{"weight", "float64", "mV or nS", "voltage jump (lif_delta targets) or R*I of the current jump (lif_exp targets), in mV; conductance (lif_cond targets), in nS"},
 }
+
+// EventRow is one row of the events dataset: a neuromodulator jump (a reward or a
+// punishment) as the simulator made it.
+//
+//	time_ns  int64    when the volume jumped (DELTA_BINARY_PACKED)
+//	kind     string   "reward" (dictionary)
+//	volume   string   the volume's name (dictionary)
+//	amount   float64  the jump of its concentration (negative for a punishment)
+type EventRow struct {
+	TimeNs int64   `parquet:"time_ns,delta"`
+	Kind   string  `parquet:"kind,dict"`
+	Volume string  `parquet:"volume,dict"`
+	Amount float64 `parquet:"amount"`
+}
+
+// EventColumns documents the events dataset.
+var EventColumns = []Column{
+	{"time_ns", "int64", "ns", "time of the event since the start of the run"},
+	{"kind", "string", "", "reward: a jump of a neuromodulator volume"},
+	{"volume", "string", "", "name of the volume"},
+	{"amount", "float64", "", "the jump of the concentration (negative for a punishment)"},
+}

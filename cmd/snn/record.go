@@ -9,8 +9,11 @@ import (
 	"fmt"
 	"hash"
 	"math"
+	"slices"
 	"strconv"
 	"time"
+
+	"gonum.org/v1/gonum/stat"
 
 	"snn/recordings"
 	"snn/sim"
@@ -109,6 +112,7 @@ type WeightEnd struct {
 	WMin    float64 `json:"w_min"`
 	WMax    float64 `json:"w_max"`
 	Mean    float64 `json:"mean"`
+	P99     float64 `json:"p99"`
 	NearMin float64 `json:"near_min"`
 	NearMax float64 `json:"near_max"`
 }
@@ -138,10 +142,12 @@ func (r *recorder) summary(source string, net *spec.Network, wall, build time.Du
 		}
 		we := WeightEnd{Unit: bp.Unit, WMin: lo, WMax: hi}
 		tol := 0.1 * (hi - lo)
+		ws := make([]float64, 0, bp.P.Len())
 		for i := range bp.P.Pre() {
 			for j := range bp.P.RowLen(i) {
-				_, w, _ := bp.Synapse(i, j)
+				_, w, _ := bp.SynapseAt(i, j, net.Engine.Now())
 				w *= bp.Scale
+				ws = append(ws, w)
 				we.Mean += w
 				if w <= lo+tol {
 					we.NearMin++
@@ -153,6 +159,8 @@ func (r *recorder) summary(source string, net *spec.Network, wall, build time.Du
 		}
 		n := float64(bp.P.Len())
 		we.Mean, we.NearMin, we.NearMax = we.Mean/n, we.NearMin/n, we.NearMax/n
+		slices.Sort(ws)
+		we.P99 = stat.Quantile(0.99, stat.Empirical, ws, nil)
 		if s.Plastic == nil {
 			s.Plastic = map[string]WeightEnd{}
 		}

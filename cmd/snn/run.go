@@ -37,6 +37,7 @@ type runFlags struct {
 	quiet           bool
 	maxRate         float64
 	keep            int
+	noRewards       bool
 }
 
 func runCmd() *cobra.Command {
@@ -78,6 +79,7 @@ Writes into DIR (default: a new folder under ./runs):
 	cmd.Flags().BoolVarP(&f.quiet, "quiet", "q", false, "no progress report (a bar on a terminal, log lines otherwise)")
 	cmd.Flags().Float64Var(&f.maxRate, "max-rate", 1000, "stop the run when a population's mean rate over 100 ms of simulated time exceeds this many Hz (runaway activity); 0: no limit")
 	cmd.Flags().StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
+	cmd.Flags().BoolVar(&f.noRewards, "no-rewards", false, "schedule none of the spec's rewards (a control run of the same network)")
 	cmd.Flags().StringVar(&f.resume, "resume", "", "continue the run in this directory from its latest checkpoint (up to --duration, default the original)")
 	return cmd
 }
@@ -186,7 +188,7 @@ func (ss *session) start(arg string, f runFlags, duration sim.Time) error {
 	if err != nil {
 		return err
 	}
-	opt := spec.Options{MemoryLimit: availableMemory(), Duration: duration}
+	opt := spec.Options{MemoryLimit: availableMemory(), Duration: duration, NoRewards: f.noRewards}
 	if f.seedSet {
 		opt.Seed = &f.seed
 	}
@@ -227,7 +229,7 @@ func (ss *session) start(arg string, f runFlags, duration sim.Time) error {
 		projs = append(projs, p)
 	}
 	ss.rr, err = recordings.CreateRun(dir, recordings.Manifest{Version: version, Name: net.Name, Spec: source,
-		SpecText: string(text), Seed: net.Seed, DurationNs: int64(net.Duration), Populations: pops, Projections: projs, Started: time.Now().UTC()})
+		SpecText: string(text), Seed: net.Seed, DurationNs: int64(net.Duration), Populations: pops, Projections: projs, NoRewards: f.noRewards, Started: time.Now().UTC()})
 	if err != nil {
 		return err
 	}
@@ -307,7 +309,7 @@ func (ss *session) resume(arg string, f runFlags, duration sim.Time) error {
 		s.Name = m.Name
 	}
 	seed := m.Seed
-	opt := spec.Options{MemoryLimit: availableMemory(), Seed: &seed, Duration: sim.Time(m.DurationNs)}
+	opt := spec.Options{MemoryLimit: availableMemory(), Seed: &seed, Duration: sim.Time(m.DurationNs), NoRewards: m.NoRewards}
 	if duration > 0 {
 		opt.Duration = duration
 	}
@@ -529,8 +531,8 @@ func printSummary(w io.Writer, s *Summary, dir string) {
 	sort.Strings(names)
 	for _, n := range names {
 		p := s.Plastic[n]
-		fmt.Fprintf(w, "weights %s: mean %.4g %s in [%g, %g]; %.1f %% within 10 %% of w_min, %.1f %% of w_max\n",
-			n, p.Mean, p.Unit, p.WMin, p.WMax, 100*p.NearMin, 100*p.NearMax)
+		fmt.Fprintf(w, "weights %s: mean %.4g %s in [%g, %g], 99th percentile %.4g; %.1f %% within 10 %% of w_min, %.1f %% of w_max\n",
+			n, p.Mean, p.Unit, p.WMin, p.WMax, p.P99, 100*p.NearMin, 100*p.NearMax)
 	}
 	fmt.Fprintf(w, "spikes_sha256 %s\nwrote %s\n", s.SpikesSHA256, dir)
 }

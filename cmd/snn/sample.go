@@ -17,6 +17,12 @@ type sampler struct {
 	wk      int        // next weight snapshot
 	state   *recordings.Writer[recordings.StateRow]
 	weights *recordings.Writer[recordings.WeightRow]
+	events  *recordings.Writer[recordings.EventRow]
+}
+
+// Reward records a volume's jump (sim.RewardObserver).
+func (s *sampler) Reward(r sim.Reward) {
+	s.events.Add(recordings.EventRow{TimeNs: int64(r.T), Kind: "reward", Volume: s.net.Volumes[r.Volume], Amount: r.Amount})
 }
 
 // newSampler opens the state and weights datasets (declaring them in the manifest unless
@@ -38,7 +44,7 @@ func newSampler(net *spec.Network, dir string, meta map[string]string, rr *recor
 			return nil, err
 		}
 	}
-	if len(net.WeightTimes) > 0 && len(net.WeightProjections) > 0 {
+	if len(net.WeightTimes) > 0 {
 		if !resuming {
 			if err = rr.AddDataset("weights", recordings.WeightColumns); err != nil {
 				return nil, err
@@ -48,6 +54,18 @@ func newSampler(net *spec.Network, dir string, meta map[string]string, rr *recor
 		if err != nil {
 			return nil, err
 		}
+	}
+	if len(net.Volumes) > 0 {
+		if !resuming {
+			if err = rr.AddDataset("events", recordings.EventColumns); err != nil {
+				return nil, err
+			}
+		}
+		s.events, err = recordings.NewWriter(dir, "events", func(r *recordings.EventRow) int64 { return r.TimeNs }, meta, recordings.DefaultLimits, rr.PartClosed("events"))
+		if err != nil {
+			return nil, err
+		}
+		net.Engine.ObserveRewards(s)
 	}
 	return s, nil
 }
@@ -83,11 +101,11 @@ func (s *sampler) sample(t sim.Time) {
 		s.due[k] += p.Interval
 	}
 	for s.weights != nil && s.wk < len(s.net.WeightTimes) && s.net.WeightTimes[s.wk] == t {
-		for _, j := range s.net.WeightProjections {
+		for _, j := range s.net.WeightProjections[s.wk] {
 			bp := &s.net.Projections[j]
 			for pre := range bp.P.Pre() {
 				for k := range bp.P.RowLen(pre) {
-					post, w, _ := bp.Synapse(pre, k)
+					post, w, _ := bp.SynapseAt(pre, k, t)
 					w *= bp.Scale
 					s.weights.Add(recordings.WeightRow{TimeNs: int64(t), Projection: bp.Name, Pre: int32(pre), Post: int32(post), Weight: w})
 				}
@@ -111,6 +129,9 @@ func (s *sampler) writers() []interface {
 	}
 	if s.weights != nil {
 		ws = append(ws, s.weights)
+	}
+	if s.events != nil {
+		ws = append(ws, s.events)
 	}
 	return ws
 }
@@ -139,6 +160,9 @@ func (s *sampler) startAt(parts map[string]int) {
 	if s.weights != nil {
 		s.weights.StartAt(parts["weights"])
 	}
+	if s.events != nil {
+		s.events.StartAt(parts["events"])
+	}
 }
 
 // cut closes the open parts (a checkpoint).
@@ -150,6 +174,10 @@ func (s *sampler) cut() error {
 	}
 	if s.weights != nil {
 		_, err := s.weights.Cut()
+		errs = append(errs, err)
+	}
+	if s.events != nil {
+		_, err := s.events.Cut()
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)

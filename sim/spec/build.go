@@ -1,10 +1,17 @@
 package spec
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
+
+	toml "github.com/pelletier/go-toml/v2"
 
 	"snn/neuron"
 	"snn/plasticity"
@@ -18,7 +25,7 @@ type Network struct {
 	// (indices into Projections) the weight snapshots of [record.weights].
 	States            []StateProbe
 	WeightTimes       []sim.Time
-	WeightProjections []int
+	WeightProjections [][]int // at each of WeightTimes
 	Projections       []BuiltProjection
 	Name              string
 	Seed              uint64
@@ -30,14 +37,18 @@ type Network struct {
 	SynapseBytes int64
 	// EstimatedBytes is the memory estimate checked before building.
 	EstimatedBytes int64
+	// Volumes names the neuromodulator volumes, in the engine's order.
+	Volumes  []string
+	volIndex map[string]int32
 }
 
 // BuiltProjection is a built projection with its name.
 type BuiltProjection struct {
-	Name     string
-	From, To string
-	P        *synapse.Projection
-	Plastic  *synapse.Plastic // nil for a static projection
+	Name      string
+	From, To  string
+	P         *synapse.Projection
+	Plastic   *synapse.Plastic    // nil unless STDP
+	Modulated *synapse.ModPlastic // nil unless modulated STDP
 	// Unit is the unit of the weights as a user sees them: mV (R*I for lif_exp, the jump
 	// for lif_delta) or nS (lif_cond); Scale converts the simulator's weights to it (1, or
 	// g_l for lif_cond, whose conductances the model counts in units of g_l).
@@ -47,11 +58,24 @@ type BuiltProjection struct {
 
 // Bounds returns a plastic projection's weight bounds in Unit (ok false when static).
 func (b *BuiltProjection) Bounds() (lo, hi float64, ok bool) {
-	if b.Plastic == nil {
-		return 0, 0, false
+	switch {
+	case b.Plastic != nil:
+		r := b.Plastic.Rule()
+		return r.WMin * b.Scale, r.WMax * b.Scale, true
+	case b.Modulated != nil:
+		r := b.Modulated.Rule()
+		return r.WMin * b.Scale, r.WMax * b.Scale, true
 	}
-	r := b.Plastic.Rule()
-	return r.WMin * b.Scale, r.WMax * b.Scale, true
+	return 0, 0, false
+}
+
+// SynapseAt is Synapse with the weight of a modulated projection integrated up to t (the
+// engine's clock, after Run(t)).
+func (b *BuiltProjection) SynapseAt(pre, k int, t sim.Time) (post int, weight float64, delay sim.Time) {
+	if b.Modulated != nil {
+		return b.Modulated.SynapseAt(pre, k, t)
+	}
+	return b.Synapse(pre, k)
 }
 
 // Synapse returns target, weight and delay of synapse k of pre's row. A plastic
@@ -93,6 +117,7 @@ type Options struct {
 	Seed        *uint64  // replaces the spec's seed
 	Duration    sim.Time // replaces the spec's duration when positive
 	MemoryLimit int64    // refuse networks estimated larger (bytes); 0: no limit
+	NoRewards   bool     // schedule no reward (a control: the same network without them)
 }
 
 // Bytes a network costs beyond its synapses: per neuron (state, heap entry and position)
@@ -102,7 +127,10 @@ const (
 	bytesPerRow    = 8
 )
 
-type checker struct{ errs []string }
+type checker struct {
+	errs []string
+	vols map[string]float64 // volume name -> tau (ms)
+}
 
 func (c *checker) add(path string, value any, format string, args ...any) {
 	v := ""
@@ -258,6 +286,8 @@ type projPlan struct {
 	from, to string
 	cfg      synapse.Config
 	stdp     plasticity.STDP
+	mod      *plasticity.Modulated
+	vol      string
 	perSyn   int64 // bytes per synapse
 	expected float64
 }
@@ -327,6 +357,17 @@ func Build(s *Spec, opt Options) (*Network, error) {
 		return -1
 	}
 
+	vols := map[string]float64{}
+	for _, name := range sortedKeys(s.Volumes) {
+		path := "volumes." + name
+		if v, _, ok := c.quantity(path+".tau", s.Volumes[name].Tau, true, 0, Time); ok {
+			if !(v > 0) {
+				c.add(path+".tau", s.Volumes[name].Tau, "time constant must be positive")
+			}
+			vols[name] = v
+		}
+	}
+	c.vols = vols
 	var projs []projPlan
 	seen := map[string]int{}
 	for k, pr := range s.Projections {
@@ -341,6 +382,13 @@ func Build(s *Spec, opt Options) (*Network, error) {
 		}
 		seen[p.name] = k
 		projs = append(projs, p)
+	}
+
+	var rewards []rewardPlan
+	for k, r := range s.Rewards {
+		if p, ok := c.reward(fmt.Sprintf("rewards[%d]", k), r, sizeOf); ok {
+			rewards = append(rewards, p)
+		}
 	}
 
 	record := map[string]bool{}
@@ -361,8 +409,8 @@ func Build(s *Spec, opt Options) (*Network, error) {
 			probes = append(probes, p)
 		}
 	}
-	if w := s.Record.Weights; w != nil {
-		net.WeightTimes, net.WeightProjections = c.weightRecord(w, projs, net.Duration)
+	if s.Record.Weights != nil {
+		net.WeightTimes, net.WeightProjections = c.weightRecords(s.Record.Weights, projs, net.Duration)
 	}
 	if len(c.errs) > 0 {
 		return nil, &Errors{List: c.errs}
@@ -384,8 +432,13 @@ func Build(s *Spec, opt Options) (*Network, error) {
 			"network too large: an estimated %s (%.3g synapses, %d neurons) exceeds the %s of memory available; reduce sizes or connection probabilities",
 			FormatBytes(int64(est)), syn, totalNeurons(pops), FormatBytes(opt.MemoryLimit))}}
 	}
-	if err := net.build(pops, inputs, projs, record); err != nil {
+	if err := net.build(pops, inputs, projs, record, c.vols); err != nil {
 		return nil, err
+	}
+	if !opt.NoRewards {
+		if err := net.rewards(rewards); err != nil {
+			return nil, err
+		}
 	}
 	for _, p := range probes {
 		for _, g := range net.Groups {
@@ -456,7 +509,77 @@ func (c *checker) stateProbe(path string, sr StateRecord, pops map[string]*popPl
 }
 
 // weightRecord checks [record.weights] and returns the snapshot times and projections.
-func (c *checker) weightRecord(w *WeightRecord, projs []projPlan, dur sim.Time) ([]sim.Time, []int) {
+// weightRecords reads [record.weights] or [[record.weights]] and merges the schedules:
+// the snapshot times in order, and at each the projections to snapshot.
+func (c *checker) weightRecords(raw any, projs []projPlan, dur sim.Time) ([]sim.Time, [][]int) {
+	var items []any
+	single := false
+	switch x := raw.(type) {
+	case map[string]any:
+		items, single = []any{x}, true
+	case []any:
+		items = x
+	default:
+		c.add("record.weights", nil, "expected a table [record.weights] or tables [[record.weights]]")
+		return nil, nil
+	}
+	at := map[sim.Time]map[int]bool{}
+	for k, it := range items {
+		path := fmt.Sprintf("record.weights[%d]", k)
+		if single {
+			path = "record.weights"
+		}
+		m, ok := it.(map[string]any)
+		if !ok {
+			c.add(path, nil, "expected a table")
+			continue
+		}
+		b, err := toml.Marshal(m)
+		var w WeightRecord
+		if err == nil {
+			d := toml.NewDecoder(bytes.NewReader(b))
+			d.DisallowUnknownFields()
+			err = d.Decode(&w)
+		}
+		if err != nil {
+			var se *toml.StrictMissingError
+			if errors.As(err, &se) {
+				for _, e := range se.Errors {
+					c.add(path+"."+strings.Join(e.Key(), "."), nil, "unknown key; expected projections, times or interval")
+				}
+			} else {
+				c.add(path, nil, "%v", friendlyType(strings.TrimPrefix(err.Error(), "toml: ")))
+			}
+			continue
+		}
+		times, idx := c.weightRecord(path, &w, projs, dur)
+		for _, t := range times {
+			if at[t] == nil {
+				at[t] = map[int]bool{}
+			}
+			for _, j := range idx {
+				at[t][j] = true
+			}
+		}
+	}
+	var times []sim.Time
+	for t := range at {
+		times = append(times, t)
+	}
+	slices.Sort(times)
+	var projsAt [][]int
+	for _, t := range times {
+		var js []int
+		for j := range at[t] {
+			js = append(js, j)
+		}
+		slices.Sort(js)
+		projsAt = append(projsAt, js)
+	}
+	return times, projsAt
+}
+
+func (c *checker) weightRecord(path string, w *WeightRecord, projs []projPlan, dur sim.Time) ([]sim.Time, []int) {
 	var idx []int
 	if w.Projections == nil {
 		for k := range projs {
@@ -473,7 +596,7 @@ func (c *checker) weightRecord(w *WeightRecord, projs []projPlan, dur sim.Time) 
 			}
 		}
 		if found < 0 {
-			c.add(fmt.Sprintf("record.weights.projections[%d]", k), name, "unknown projection; expected one of %v", known)
+			c.add(fmt.Sprintf("%s.projections[%d]", path, k), name, "unknown projection; expected one of %v", known)
 			continue
 		}
 		idx = append(idx, found)
@@ -481,12 +604,12 @@ func (c *checker) weightRecord(w *WeightRecord, projs []projPlan, dur sim.Time) 
 	var times []sim.Time
 	switch {
 	case w.Interval.Set && w.Times != nil:
-		c.add("record.weights.interval", w.Interval, "give either times or interval, not both")
+		c.add(path+".interval", w.Interval, "give either times or interval, not both")
 	case w.Interval.Set:
-		if iv, _, ok := c.quantity("record.weights.interval", w.Interval, true, 0, Time); ok {
+		if iv, _, ok := c.quantity(path+".interval", w.Interval, true, 0, Time); ok {
 			step := sim.FromMs(iv)
 			if step <= 0 {
-				c.add("record.weights.interval", w.Interval, "must be positive")
+				c.add(path+".interval", w.Interval, "must be positive")
 				break
 			}
 			for t := sim.Time(0); t <= dur; t += step {
@@ -495,21 +618,27 @@ func (c *checker) weightRecord(w *WeightRecord, projs []projPlan, dur sim.Time) 
 		}
 	case w.Times != nil:
 		for k, q := range w.Times {
-			p := fmt.Sprintf("record.weights.times[%d]", k)
-			v, _, ok := c.quantity(p, q, true, 0, Time)
-			t := sim.FromMs(v)
+			p := fmt.Sprintf("%s.times[%d]", path, k)
+			t, ok := dur, true
+			if q.Text != "end" {
+				var v float64
+				v, _, ok = c.quantity(p, q, true, 0, Time)
+				t = sim.FromMs(v)
+			}
 			switch {
 			case !ok:
-			case t < 0 || t > dur:
-				c.add(p, q, "outside the run [0, %v]", dur)
+			case t < 0:
+				c.add(p, q, "must not be negative")
 			case len(times) > 0 && t <= times[len(times)-1]:
 				c.add(p, q, "must be later than the previous time")
+			case t > dur:
+				// Beyond this run (a shorter --duration): not reached.
 			default:
 				times = append(times, t)
 			}
 		}
 	default:
-		c.add("record.weights", nil, "give the snapshot times (times = [\"0 ms\", \"1 s\"]) or an interval")
+		c.add(path, nil, "give the snapshot times (times = [\"0 ms\", \"1 s\"]) or an interval")
 	}
 	return times, idx
 }
@@ -905,7 +1034,9 @@ func (c *checker) projection(path string, pr Projection, names map[string]string
 			c.add(path+".delay", nil, "a zero delay onto %q, a lif_delta population without refractory period, lets spikes cause spikes at the same instant without end; give a delay or a t_ref above zero", pr.To)
 		}
 	}
-	if pr.STDP != nil {
+	if pr.STDP != nil && pr.STDP.Rule == "modulated" {
+		pl.mod, pl.vol = c.modulated(path+".stdp", pr.STDP, cfg, wdims, conv)
+	} else if pr.STDP != nil {
 		pl.stdp = c.stdp(path+".stdp", pr.STDP, cfg, wdims, conv)
 	}
 	if len(c.errs) > n0 || target == nil {
@@ -914,11 +1045,14 @@ func (c *checker) projection(path string, pr Projection, names map[string]string
 	npre := sizeOf(pr.From)
 	pl.expected = synapse.Expected(cfg.Rule, npre, target.size, cfg.Recurrent)
 	pl.perSyn = 4
-	if !cfg.Weight.IsConst() || pl.stdp != nil {
+	if !cfg.Weight.IsConst() || pl.stdp != nil || pl.mod != nil {
 		pl.perSyn += 8
 	}
 	if pl.stdp != nil {
 		pl.perSyn += 12 // column index, post spikes seen
+	}
+	if pl.mod != nil {
+		pl.perSyn += 32 // eligibility, update times, column index
 	}
 	if !cfg.Delay.IsConst() {
 		pl.perSyn += 4
@@ -937,11 +1071,17 @@ func (c *checker) stdp(path string, s *STDP, cfg *synapse.Config, wdims []Dim, c
 	triplet := false
 	switch s.Rule {
 	case "", "pair":
+		if s.Volume != "" || s.TauC.Set || s.B != nil {
+			c.add(path, nil, "volume, tau_c and b are parameters of rule = \"modulated\"; add rule = \"modulated\"")
+		}
 		if s.Preset != "" {
 			c.add(path+".preset", s.Preset, "presets are triplet parameter sets; add rule = \"triplet\"")
 		}
 	case "triplet":
 		triplet = true
+		if s.Volume != "" || s.TauC.Set || s.B != nil {
+			c.add(path, nil, "volume, tau_c and b are parameters of rule = \"modulated\"")
+		}
 		if s.Preset != "" {
 			if p, ok := plasticity.TripletPresetNamed(s.Preset); ok {
 				preset = &p.Rule
@@ -954,7 +1094,7 @@ func (c *checker) stdp(path string, s *STDP, cfg *synapse.Config, wdims []Dim, c
 			}
 		}
 	default:
-		c.add(path+".rule", s.Rule, "unknown rule; expected pair or triplet")
+		c.add(path+".rule", s.Rule, "unknown rule; expected pair, triplet or modulated")
 	}
 	for _, k := range []struct {
 		key     string
@@ -1063,6 +1203,94 @@ func (c *checker) stdp(path string, s *STDP, cfg *synapse.Config, wdims []Dim, c
 		Mu: r.Mu, WMin: r.WMin, WMax: r.WMax, Interaction: r.Interaction}
 }
 
+// modulated checks a [stdp] table with rule = "modulated" (three-factor STDP gated by a
+// volume).
+func (c *checker) modulated(path string, s *STDP, cfg *synapse.Config, wdims []Dim, conv func(float64, Dim) float64) (*plasticity.Modulated, string) {
+	n0 := len(c.errs)
+	r := &plasticity.Modulated{}
+	for _, k := range []struct {
+		key string
+		q   Quantity
+	}{{"a2_plus", s.A2Plus}, {"a3_plus", s.A3Plus}, {"a2_minus", s.A2Minus}, {"a3_minus", s.A3Minus}, {"tau_x", s.TauX}, {"tau_y", s.TauY}} {
+		if k.q.Set {
+			c.add(path+"."+k.key, k.q, "is a parameter of rule = \"triplet\", not of rule = \"modulated\"")
+		}
+	}
+	if s.Preset != "" {
+		c.add(path+".preset", s.Preset, "presets are triplet parameter sets; not for rule = \"modulated\"")
+	}
+	if s.Mu != nil {
+		c.add(path+".mu", *s.Mu, "modulated STDP is additive (NEST's stdp_dopamine_synapse); remove mu")
+	}
+	weight := func(key string, q Quantity, required bool) float64 {
+		v, d, ok := c.quantity(path+"."+key, q, required, 0, wdims...)
+		if !ok {
+			return 0
+		}
+		return conv(v, d)
+	}
+	tau := func(key string, q Quantity) float64 {
+		v, _, ok := c.quantity(path+"."+key, q, true, 0, Time)
+		if ok && !(v > 0) {
+			c.add(path+"."+key, q, "time constant must be positive")
+		}
+		return v
+	}
+	r.APlus, r.AMinus = weight("a_plus", s.APlus, true), weight("a_minus", s.AMinus, true)
+	for _, a := range []struct {
+		key string
+		q   Quantity
+		v   float64
+	}{{"a_plus", s.APlus, r.APlus}, {"a_minus", s.AMinus, r.AMinus}} {
+		if a.v < 0 {
+			c.add(path+"."+a.key, a.q, "must not be negative (the sign is the rule's)")
+		}
+	}
+	r.TauPlus, r.TauMinus, r.TauC = tau("tau_plus", s.TauPlus), tau("tau_minus", s.TauMinus), tau("tau_c", s.TauC)
+	r.WMin, r.WMax = weight("w_min", s.WMin, false), weight("w_max", s.WMax, true)
+	switch {
+	case r.WMin < 0:
+		c.add(path+".w_min", s.WMin, "must not be negative: STDP here acts on excitatory weights")
+	case !(r.WMax >= r.WMin):
+		c.add(path+".w_max", s.WMax, "is below w_min")
+	}
+	if s.B != nil {
+		r.B = *s.B
+		if math.IsNaN(r.B) || math.IsInf(r.B, 0) {
+			c.add(path+".b", *s.B, "baseline must be finite")
+		}
+	}
+	switch s.Interaction {
+	case "", "all_to_all":
+	case "nearest":
+		r.Interaction = plasticity.NearestSymmetric
+	default:
+		c.add(path+".interaction", s.Interaction, "expected all_to_all or nearest for rule = \"modulated\"")
+	}
+	if s.Volume == "" {
+		c.add(path+".volume", nil, "missing; rule = \"modulated\" needs the volume that gates it, one of %v", sortedKeys(c.vols))
+	} else if tn, ok := c.vols[s.Volume]; !ok {
+		c.add(path+".volume", s.Volume, "unknown volume; expected one of %v (declare it under [volumes])", sortedKeys(c.vols))
+	} else {
+		r.TauN = tn
+	}
+	if cfg.Receptor == neuron.Inhibitory {
+		c.add(path, nil, "STDP on inhibitory projections is not available; it acts on excitatory weights")
+	}
+	if !cfg.Delay.IsConst() {
+		c.add(path, nil, "STDP needs one delay for the whole projection, not a distribution")
+	}
+	if lo, hi := cfg.Weight.Bounds(); len(c.errs) == n0 && (lo < r.WMin || hi > r.WMax) {
+		c.add(path, nil, "initial weights (from %v to %v) must lie within [w_min, w_max] = [%v, %v]", lo, hi, r.WMin, r.WMax)
+	}
+	if len(c.errs) == n0 {
+		if err := r.Check(); err != nil {
+			c.add(path, nil, "%v", err)
+		}
+	}
+	return r, s.Volume
+}
+
 // connectivity checks what a rule can only get wrong against the population sizes, so
 // that no error waits until the synapses are drawn.
 func (c *checker) connectivity(path string, r synapse.Rule, npre, npost int, recurrent bool) {
@@ -1106,9 +1334,20 @@ func (c *checker) connectivity(path string, r synapse.Rule, npre, npost int, rec
 }
 
 // build allocates and wires the validated network.
-func (net *Network) build(pops []popPlan, inputs []inputPlan, projs []projPlan, record map[string]bool) error {
+func (net *Network) build(pops []popPlan, inputs []inputPlan, projs []projPlan, record map[string]bool, vols map[string]float64) error {
 	e := sim.NewEngine()
 	net.Engine = e
+	volumes := map[string]*synapse.Volume{}
+	net.volIndex = map[string]int32{}
+	for _, name := range sortedKeys(vols) {
+		v, err := synapse.NewVolume(vols[name])
+		if err != nil {
+			return fmt.Errorf("volumes.%s: %w", name, err)
+		}
+		volumes[name] = v
+		net.Volumes = append(net.Volumes, name)
+		net.volIndex[name] = e.AddVolume(name, v)
+	}
 	targets := map[string]synapse.Target{}
 	index := map[string]int32{}
 	for _, p := range pops {
@@ -1184,6 +1423,17 @@ func (net *Network) build(pops []popPlan, inputs []inputPlan, projs []projPlan, 
 		}
 		net.Projections = append(net.Projections, bp)
 		net.Synapses += int64(proj.Len())
+		if p.mod != nil {
+			mp, err := synapse.NewModPlastic(proj, *p.mod, volumes[p.vol], net.volIndex[p.vol])
+			if err != nil {
+				return fmt.Errorf("projections[%d] (%s): %w", k, p.name, err)
+			}
+			net.SynapseBytes += mp.Bytes()
+			net.Projections[len(net.Projections)-1].Modulated = mp
+			e.Connect(index[p.from], index[p.to], mp)
+			e.Listen(net.volIndex[p.vol], mp)
+			continue
+		}
 		if p.stdp != nil {
 			pl, err := synapse.NewPlastic(proj, p.stdp)
 			if err != nil {
@@ -1196,6 +1446,33 @@ func (net *Network) build(pops []popPlan, inputs []inputPlan, projs []projPlan, 
 		}
 		net.SynapseBytes += proj.Bytes()
 		e.Connect(index[p.from], index[p.to], proj)
+	}
+	return nil
+}
+
+// rewards schedules the fixed rewards and installs the triggers.
+func (net *Network) rewards(rs []rewardPlan) error {
+	e := net.Engine
+	groups := map[string]int32{}
+	for k, g := range net.Groups {
+		groups[g.Name] = int32(k)
+	}
+	for k, r := range rs {
+		vi := net.volIndex[r.vol]
+		for _, t := range r.times {
+			if err := e.Reward(vi, t, r.amount); err != nil {
+				return fmt.Errorf("rewards[%d]: %w", k, err)
+			}
+		}
+		if !r.when {
+			continue
+		}
+		purpose := fmt.Sprintf("reward/%d", k)
+		pcg := sim.PCG(net.Seed, purpose)
+		tr := &pairTrigger{e: e, vol: vi, amount: r.amount, preG: groups[r.pre.pop], preI: r.pre.i,
+			postG: groups[r.post.pop], postI: r.post.i, within: r.within, delay: r.delay, pcg: pcg, r: rand.New(pcg)}
+		e.Observe(tr)
+		e.AddState(purpose, tr)
 	}
 	return nil
 }

@@ -686,7 +686,10 @@ func TestRecordStateAndWeightsErrors(t *testing.T) {
 		{"[[record.state]]\npopulation = \"exc\"\nneurons = []\ninterval = \"1 ms\"\n", []string{"record.state[0].neurons", "missing"}},
 		{"[[record.state]]\npopulation = \"exc\"\nneurons = [1]\ninterval = \"1 ms\"\nstart = \"5 ms\"\nstop = \"2 ms\"\n", []string{"record.state[0].stop", "before start"}},
 		{"[record.weights]\nprojections = [\"nosuch\"]\ntimes = [\"0 ms\"]\n", []string{"record.weights.projections[0] = \"nosuch\"", "unknown projection"}},
-		{"[record.weights]\ntimes = [\"1 s\"]\n", []string{"record.weights.times[0] = \"1 s\"", "outside the run"}},
+		{"[record.weights]\ntimes = [\"-1 s\"]\n", []string{"record.weights.times[0] = \"-1 s\"", "must not be negative"}},
+		{"[record.weights]\ntimes = [\"5 ms\", \"5 ms\"]\n", []string{"record.weights.times[1] = \"5 ms\"", "later than the previous"}},
+		{"[[record.weights]]\ninterval = \"1 ms\"\n[[record.weights]]\nintervall = \"1 ms\"\n", []string{"record.weights[1].intervall", "unknown key"}},
+		{"[[record.weights]]\nprojections = [\"nosuch\"]\ninterval = \"1 ms\"\n", []string{"record.weights[0].projections[0] = \"nosuch\"", "unknown projection"}},
 		{"[record.weights]\n", []string{"record.weights", "snapshot times"}},
 		{"[record.weights]\ntimes = [\"1 ms\"]\ninterval = \"1 ms\"\n", []string{"record.weights.interval", "either times or interval"}},
 	} {
@@ -825,6 +828,117 @@ delay = "0 ms"
 		{strings.Replace(pop, `model = "lif_cond"`, `model = "lif_exp"`, 1) + fmt.Sprintf(proj, "excitatory", "1 mV"), []string{"populations.c.g_l", "not a parameter of model lif_exp"}},
 	} {
 		_, err := decodeBuild("name = \"c\"\nduration = \"1 s\"\n"+tc.text, spec.Options{})
+		for _, w := range tc.want {
+			if err == nil || !strings.Contains(err.Error(), w) {
+				t.Errorf("error %v does not contain %q", err, w)
+			}
+		}
+	}
+}
+
+// TestModulatedSpec: volumes, the modulated rule and rewards build (a triggered reward
+// fires, fixed ones are scheduled, --no-rewards leaves them out), and every bad key is
+// reported by its path.
+func TestModulatedSpec(t *testing.T) {
+	base := `name = "m"
+duration = "2 s"
+[populations.a]
+model = "lif_delta"
+size = 3
+tau_m = "20 ms"
+e_l = "-70 mV"
+v_th = "-54 mV"
+v_reset = "-70 mV"
+t_ref = "2 ms"
+[inputs.noise]
+model = "poisson"
+size = 3
+rate = "40 Hz"
+[[projections]]
+from = "noise"
+to = "a"
+rule = "one_to_one"
+weight = "20 mV"
+delay = "0 ms"
+[volumes.dopamine]
+tau = "200 ms"
+[[projections]]
+from = "a"
+to = "a"
+rule = "all_to_all"
+autapses = false
+weight = "1 mV"
+delay = "1 ms"
+stdp = { rule = "modulated", volume = "dopamine", a_plus = "0.01 mV", a_minus = "0.015 mV", tau_plus = "20 ms", tau_minus = "20 ms", tau_c = "1 s", w_max = "4 mV" }
+`
+	rewards := `[[rewards]]
+volume = "dopamine"
+amount = 0.5
+when = { pre = "a[0]", post = "a[1]", within = "20 ms" }
+delay = { uniform = ["100 ms", "300 ms"] }
+[[rewards]]
+volume = "dopamine"
+amount = -0.25
+times = ["500 ms", "5 s"]
+`
+	for _, no := range []bool{false, true} {
+		net, err := decodeBuild(base+rewards, spec.Options{NoRewards: no})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bp := &net.Projections[1]
+		if bp.Modulated == nil || len(net.Volumes) != 1 {
+			t.Fatalf("not modulated (%+v), volumes %v", bp, net.Volumes)
+		}
+		wantPending := 2 // 500 ms and 5 s; the trigger adds its own while running
+		if no {
+			wantPending = 0
+		}
+		if got := net.Engine.Pending(); got < wantPending || got > wantPending+3 {
+			t.Errorf("no rewards %v: %d pending events", no, got)
+		}
+		net.Engine.Run(net.Duration)
+		r := net.Engine.Stats().Rewards
+		switch {
+		case no && r != 0:
+			t.Errorf("--no-rewards: %d rewards made", r)
+		case !no && r < 2:
+			t.Errorf("%d rewards made: the fixed one at 500 ms and at least one triggered expected", r)
+		}
+		moved := 0
+		for i := range 3 {
+			for k := range bp.P.RowLen(i) {
+				if _, w, _ := bp.SynapseAt(i, k, net.Engine.Now()); w != 1 {
+					moved++
+				}
+			}
+		}
+		if !no && moved == 0 {
+			t.Error("no modulated weight moved")
+		}
+	}
+	for _, tc := range []struct {
+		edit func(string) string
+		want []string
+	}{
+		{func(s string) string { return strings.Replace(s, `volume = "dopamine", a_plus`, `volume = "serotonin", a_plus`, 1) }, []string{"projections[1].stdp.volume = \"serotonin\"", "unknown volume", "dopamine"}},
+		{func(s string) string { return strings.Replace(s, `tau_c = "1 s"`, `tau_c = "-1 s"`, 1) }, []string{"projections[1].stdp.tau_c", "must be positive"}},
+		{func(s string) string { return strings.Replace(s, `tau = "200 ms"`, `tau = "0 ms"`, 1) }, []string{"volumes.dopamine.tau", "must be positive"}},
+		{func(s string) string { return strings.Replace(s, `w_max = "4 mV" }`, `w_max = "4 mV", mu = 1.0 }`, 1) }, []string{"projections[1].stdp.mu", "additive"}},
+		{func(s string) string { return strings.Replace(s, `w_max = "4 mV" }`, `w_max = "0.5 mV" }`, 1) }, []string{"projections[1].stdp", "initial weights"}},
+		{func(s string) string { return strings.Replace(s, `pre = "a[0]"`, `pre = "a[7]"`, 1) }, []string{"rewards[0].when.pre = \"a[7]\"", "out of range"}},
+		{func(s string) string { return strings.Replace(s, `post = "a[1]"`, `post = "b[1]"`, 1) }, []string{"rewards[0].when.post = \"b[1]\"", "unknown population"}},
+		{func(s string) string { return strings.Replace(s, `post = "a[1]"`, `post = "a1"`, 1) }, []string{"rewards[0].when.post", "population[index]"}},
+		{func(s string) string { return strings.Replace(s, "volume = \"dopamine\"\namount = 0.5", "volume = \"dopa\"\namount = 0.5", 1) }, []string{"rewards[0].volume = \"dopa\"", "unknown volume"}},
+		{func(s string) string { return strings.Replace(s, "amount = -0.25\n", "", 1) }, []string{"rewards[1].amount", "missing"}},
+		{func(s string) string { return strings.Replace(s, `times = ["500 ms", "5 s"]`, `times = ["-5 ms"]`, 1) }, []string{"rewards[1].times[0]", "must not be negative"}},
+		{func(s string) string {
+			return strings.Replace(s, `times = ["500 ms", "5 s"]`, `times = ["1 s"]`+"\nwhen = { pre = \"a[0]\", post = \"a[1]\", within = \"20 ms\" }", 1)
+		}, []string{"rewards[1]", "either times"}},
+		{func(s string) string { return strings.Replace(s, `within = "20 ms"`, `within = "0 ms"`, 1) }, []string{"rewards[0].when.within", "must be positive"}},
+		{func(s string) string { return strings.Replace(s, `stdp = { rule = "modulated", `, `stdp = { `, 1) }, []string{"projections[1].stdp", "rule = \"modulated\""}},
+	} {
+		_, err := decodeBuild(tc.edit(base+rewards), spec.Options{})
 		for _, w := range tc.want {
 			if err == nil || !strings.Contains(err.Error(), w) {
 				t.Errorf("error %v does not contain %q", err, w)

@@ -22,7 +22,32 @@ type Spec struct {
 	Populations map[string]Population `toml:"populations"`
 	Inputs      map[string]Input      `toml:"inputs"`
 	Projections []Projection          `toml:"projections"`
+	Volumes     map[string]Volume     `toml:"volumes"`
+	Rewards     []Reward              `toml:"rewards"`
 	Record      Record                `toml:"record"`
+}
+
+// Volume is a neuromodulator concentration (dopamine, say) that modulated projections
+// read and rewards make jump.
+type Volume struct {
+	Tau Quantity `toml:"tau"` // decay time constant
+}
+
+// Reward makes a volume's concentration jump by amount: at the listed times, or each
+// time a trigger's condition holds, after a delay.
+type Reward struct {
+	Volume string   `toml:"volume"`
+	Amount *float64 `toml:"amount"`
+	Times  []string `toml:"times"`
+	When   *When    `toml:"when"`
+	Delay  any      `toml:"delay"` // a time or a distribution; with when, default 0
+}
+
+// When is a reward's trigger: neuron post fires within a time after neuron pre.
+type When struct {
+	Pre    string   `toml:"pre"`  // "population[index]"
+	Post   string   `toml:"post"` // "population[index]"
+	Within Quantity `toml:"within"`
 }
 
 // Population is a group of neurons sharing one model and its parameters.
@@ -102,13 +127,18 @@ type STDP struct {
 	WMax        Quantity `toml:"w_max"`
 	Mu          *float64 `toml:"mu"`          // weight dependence, 0 (additive, default) to 1
 	Interaction string   `toml:"interaction"` // all_to_all (default), nearest or pre_centred
+	Volume      string   `toml:"volume"`      // modulated: the volume gating the weights
+	TauC        Quantity `toml:"tau_c"`       // modulated: eligibility time constant
+	B           *float64 `toml:"b"`           // modulated: baseline concentration, default 0
 }
 
 // Record chooses what a run records.
 type Record struct {
-	Spikes  []string      `toml:"spikes"` // populations and inputs; default every neuron population
-	State   []StateRecord `toml:"state"`
-	Weights *WeightRecord `toml:"weights"`
+	Spikes []string      `toml:"spikes"` // populations and inputs; default every neuron population
+	State  []StateRecord `toml:"state"`
+	// Weights is one table [record.weights] or several [[record.weights]], each a
+	// WeightRecord (read by Build).
+	Weights any `toml:"weights"`
 }
 
 // StateRecord samples state variables of chosen neurons at a fixed interval.
