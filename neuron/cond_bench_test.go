@@ -15,6 +15,8 @@ import (
 //
 //   - model=song: excitatory only, weights uniform in [0, 0.01], tau_m 20, EL -74,
 //     VTh -54, VReset -60, EE 0, tau_e 5: the neuron fires at ~20 Hz.
+//   - model=song10: the song2000-brian example's neuron (Brian2's STDP.py): tau_m 10,
+//     the rest as song.
 //   - model=song+inh: weights up to 0.018, and 20 % of the inputs inhibitory (EI -70,
 //     up to 0.1): ~10 Hz.
 //   - model=coba: COBA parameters (tau_e 5, tau_i 10, EI -80, t_ref 5 ms), weights up
@@ -32,6 +34,7 @@ func BenchmarkLIFCondInput(b *testing.B) {
 		exp      bool
 	}{
 		{"model=song", song, CondParams{EE: 0, EI: -70}, 0.01, 0, 0, false},
+		{"model=song10", Params{TauM: 10, EL: -74, VTh: -54, VReset: -60, TauE: 5, TauI: 5}, CondParams{EE: 0, EI: -74}, 0.01, 0, 0, false},
 		{"model=song+inh", song, CondParams{EE: 0, EI: -70}, 0.018, 0.1, 0.2, false},
 		{"model=coba", condCOBA.p, condCOBA.c, 0.1, 1, 0.1, false},
 		{"model=lifexp", Params{TauM: 20, EL: -74, VTh: -54, VReset: -60, TauE: 5, TauI: 10}, CondParams{}, 0.85, -0.3, 0.2, true},

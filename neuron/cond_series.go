@@ -57,6 +57,9 @@ import (
 // hull of V, EL + Bias, EE and EI), and with no conductance at all it is exact. An
 // interval split into pieces ends with the conductances' closed form.
 type condProp struct {
+	// z is the z-series propagator (cond_zseries.go), used instead of the Taylor series
+	// when z.p > 0, that is when tau_e and tau_i are in an integer ratio.
+	z          condZ
 	rm, re, ri float64 // 1/tau_m, 1/tau_e, 1/tau_i (1/ms)
 	vInf       float64 // EL + Bias
 	eE, eI     float64
@@ -65,9 +68,6 @@ type condProp struct {
 	lamUnit    float64 // lambda / (1+G) = 1/(r tau_m)
 	rLam0      float64 // lambda_min r
 	tab        *[condLamN][condKMax + 1]float64
-	// z is the z-series propagator (cond_zseries.go), used instead of the Taylor series
-	// when z.p > 0, that is when tau_e and tau_i are in an integer ratio.
-	z condZ
 }
 
 const (
@@ -235,7 +235,7 @@ func (c *condProp) advance(v, ge, gi, h float64) (float64, float64, float64) {
 // decay taken from its tables (no exp).
 func (c *condProp) advanceTicks(v, ge, gi float64, n sim.Time) (float64, float64, float64) {
 	if c.z.p > 0 {
-		return c.z.advance(v, ge, gi, c.z.decay(n), n.Ms())
+		return c.z.advanceTicks(v, ge, gi, n)
 	}
 	return c.advanceTaylor(v, ge, gi, n.Ms())
 }

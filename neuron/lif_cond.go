@@ -60,10 +60,11 @@ type CondParams struct {
 type LIFCond struct {
 	p          Params
 	c          CondParams
-	pr         condProp
 	n0, nE, nI float64 // N = n0 + ge nE + gl nI: V_inf - VTh, max(EE, VTh) - VTh, EI - VTh
 	s          []condState
 	h          crossings
+	touched    sim.Time // see Deliver
+	pr         condProp
 }
 
 // condState is the state of one LIFCond neuron, kept together for locality.
@@ -177,8 +178,14 @@ func (l *LIFCond) decay(s *condState, t sim.Time) (ge, gi float64) {
 
 // to brings neuron s's state to t >= s.refEnd.
 func (l *LIFCond) to(s *condState, t sim.Time) {
-	v, ge, gi, t0 := l.start(s, t)
-	s.v, s.ge, s.gi = l.pr.advanceTicks(v, ge, gi, t-t0)
+	if t < s.t || s.t < s.refEnd {
+		v, ge, gi, t0 := l.start(s, t)
+		s.v, s.ge, s.gi = l.pr.advanceTicks(v, ge, gi, t-t0)
+	} else if l.pr.z.p > 0 {
+		s.v, s.ge, s.gi = l.pr.z.advanceTicks(s.v, s.ge, s.gi, t-s.t)
+	} else {
+		s.v, s.ge, s.gi = l.pr.advanceTaylor(s.v, s.ge, s.gi, (t - s.t).Ms())
+	}
 	s.t = t
 }
 
@@ -260,9 +267,14 @@ func (l *LIFCond) Deliver(t sim.Time, receptor int, targets []uint32, weights []
 	now := t.Ms()
 	exc := receptor == Excitatory
 	vTh, eI, tauM := l.p.VTh, l.c.EI, l.p.TauM
+	var touch sim.Time
 	for n, j := range targets {
 		if weights != nil {
 			w = weights[n]
+		}
+		if n+3 < len(targets) {
+			// Load a later target's state early: its cache miss overlaps this one's work.
+			touch |= l.s[targets[n+3]].refEnd
 		}
 		s := &l.s[j]
 		if t < s.refEnd {
@@ -282,29 +294,35 @@ func (l *LIFCond) Deliver(t sim.Time, receptor int, targets []uint32, weights []
 			s.gi += w // inhibition only delays the crossing: the key stays a bound
 			continue
 		}
-		s.ge += w
-		gap := vTh - math.Max(s.v, eI)
-		if gap <= 0 {
-			l.h.lower(int32(j), now)
-			continue
-		}
+		ge := s.ge + w
+		s.ge = ge
+		// What does not depend on V first: V comes last out of the series, and the
+		// test on it is then a comparison.
 		gl, end := s.giW, s.wEnd
 		if !(now < end) {
 			gl, end = 0, never
 		}
-		nn := l.n0 + s.ge*l.nE + gl*l.nI
-		if nn <= 0 {
-			continue // no crossing before the window's end, which is at or after the key
-		}
-		// sigma = tau_m/g1 ln(1+y), y = g1 gap/N; the Pade bound 2y/(2+y) gives
-		// 2 tau_m gap/(2N + g1 gap).
-		g1 := 1 + s.ge + gl
+		nn := l.n0 + ge*l.nE + gl*l.nI
+		g1 := 1 + ge + gl
 		key := l.h.key(int32(j))
-		if now+2*tauM*gap/(2*nn+g1*gap) >= key {
+		// sigma = tau_m/g1 ln(1+y), y = g1 gap/N, gap = VTh - max(V, EI); the Pade bound
+		// 2y/(2+y) gives 2 tau_m gap/(2N + g1 gap), at least key - now = d exactly when
+		// gap (2 tau_m - d g1) >= 2 N d.
+		d := key - now
+		c, nd := 2*tauM-d*g1, 2*nn*d
+		vb := max(s.v, eI)
+		if vb >= vTh {
+			l.h.lower(int32(j), now)
 			continue
 		}
-		if lb := math.Min(now+tauM/g1*lnBelow(1+g1*gap/nn), end); lb < key {
+		gap := vTh - vb
+		if nn <= 0 || gap*c >= nd {
+			// nn <= 0: no crossing before the window's end, which is at or after the key.
+			continue
+		}
+		if lb := min(now+tauM/g1*lnBelow(1+g1*gap/nn), end); lb < key {
 			l.h.set(int32(j), lb)
 		}
 	}
+	l.touched = touch
 }

@@ -921,7 +921,9 @@ times = ["500 ms", "5 s"]
 		edit func(string) string
 		want []string
 	}{
-		{func(s string) string { return strings.Replace(s, `volume = "dopamine", a_plus`, `volume = "serotonin", a_plus`, 1) }, []string{"projections[1].stdp.volume = \"serotonin\"", "unknown volume", "dopamine"}},
+		{func(s string) string {
+			return strings.Replace(s, `volume = "dopamine", a_plus`, `volume = "serotonin", a_plus`, 1)
+		}, []string{"projections[1].stdp.volume = \"serotonin\"", "unknown volume", "dopamine"}},
 		{func(s string) string { return strings.Replace(s, `tau_c = "1 s"`, `tau_c = "-1 s"`, 1) }, []string{"projections[1].stdp.tau_c", "must be positive"}},
 		{func(s string) string { return strings.Replace(s, `tau = "200 ms"`, `tau = "0 ms"`, 1) }, []string{"volumes.dopamine.tau", "must be positive"}},
 		{func(s string) string { return strings.Replace(s, `w_max = "4 mV" }`, `w_max = "4 mV", mu = 1.0 }`, 1) }, []string{"projections[1].stdp.mu", "additive"}},
@@ -929,7 +931,9 @@ times = ["500 ms", "5 s"]
 		{func(s string) string { return strings.Replace(s, `pre = "a[0]"`, `pre = "a[7]"`, 1) }, []string{"rewards[0].when.pre = \"a[7]\"", "out of range"}},
 		{func(s string) string { return strings.Replace(s, `post = "a[1]"`, `post = "b[1]"`, 1) }, []string{"rewards[0].when.post = \"b[1]\"", "unknown population"}},
 		{func(s string) string { return strings.Replace(s, `post = "a[1]"`, `post = "a1"`, 1) }, []string{"rewards[0].when.post", "population[index]"}},
-		{func(s string) string { return strings.Replace(s, "volume = \"dopamine\"\namount = 0.5", "volume = \"dopa\"\namount = 0.5", 1) }, []string{"rewards[0].volume = \"dopa\"", "unknown volume"}},
+		{func(s string) string {
+			return strings.Replace(s, "volume = \"dopamine\"\namount = 0.5", "volume = \"dopa\"\namount = 0.5", 1)
+		}, []string{"rewards[0].volume = \"dopa\"", "unknown volume"}},
 		{func(s string) string { return strings.Replace(s, "amount = -0.25\n", "", 1) }, []string{"rewards[1].amount", "missing"}},
 		{func(s string) string { return strings.Replace(s, `times = ["500 ms", "5 s"]`, `times = ["-5 ms"]`, 1) }, []string{"rewards[1].times[0]", "must not be negative"}},
 		{func(s string) string {
