@@ -200,7 +200,9 @@ type commandState struct {
 	ISI    [][]ISIState
 	SHA    []byte
 	Due    []sim.Time
-	WK     int
+	// WeightsDone: weight snapshots up to this time are written (-1: none). A time, not
+	// an index: a resumed run may end later, and its "end" snapshot sits elsewhere.
+	WeightsDone sim.Time
 }
 
 // ISIState is one neuron's ISI accumulator in a checkpoint.
@@ -212,7 +214,10 @@ type ISIState struct {
 
 func (ss *session) commandState() ([]byte, error) {
 	r, s := ss.rec, ss.smp
-	st := commandState{Counts: r.counts, ISI: make([][]ISIState, len(r.isi)), Due: s.due, WK: s.wk}
+	st := commandState{Counts: r.counts, ISI: make([][]ISIState, len(r.isi)), Due: s.due, WeightsDone: -1}
+	if s.wk > 0 {
+		st.WeightsDone = s.net.WeightTimes[s.wk-1]
+	}
 	for g, ws := range r.isi {
 		for _, w := range ws {
 			st.ISI[g] = append(st.ISI[g], ISIState{w.last, w.n, w.mean, w.m2})
@@ -247,6 +252,9 @@ func (ss *session) restoreCommand(b []byte) error {
 	}
 	copy(r.counts, st.Counts)
 	copy(s.due, st.Due)
-	s.wk = st.WK
+	s.wk = 0
+	for s.wk < len(s.net.WeightTimes) && s.net.WeightTimes[s.wk] <= st.WeightsDone {
+		s.wk++
+	}
 	return r.h.(encoding.BinaryUnmarshaler).UnmarshalBinary(st.SHA)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"snn/recordings"
+	"snn/sim"
 )
 
 func readRows[T any](t *testing.T, dir, dataset string) []T {
@@ -241,5 +243,62 @@ func TestResumePlastic(t *testing.T) {
 		if changed == 0 {
 			t.Errorf("%s: no weight changed: the test exercises no plasticity", c.spec)
 		}
+	}
+}
+
+// TestResumeRewards: izhikevich2007 (modulated STDP, a reward triggered by a spike pairing
+// and delivered 1-3 s later) stopped between a pairing and its reward, then resumed,
+// gives the uninterrupted run's spikes, weights and rewards: eligibilities, the volume,
+// the trigger and the pending reward are in the checkpoint.
+func TestResumeRewards(t *testing.T) {
+	tmp := t.TempDir()
+	whole := filepath.Join(tmp, "whole")
+	want, err := run("izhikevich2007", runFlags{out: whole, duration: "150s", quiet: true}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := readRows[recordings.EventRow](t, whole, "events")
+	if len(evs) == 0 {
+		t.Fatal("no reward in 150 s: the test exercises nothing")
+	}
+	// 0.5 s before the first reward its pairing has happened (1-3 s before it).
+	cutAt := sim.Time(evs[0].TimeNs) - 500*sim.Millisecond
+	cut := filepath.Join(tmp, "cut")
+	if _, err := run("izhikevich2007", runFlags{out: cut, duration: cutAt.String(), quiet: true}, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := run("", runFlags{resume: cut, duration: "150s", quiet: true}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.SpikesSHA256 != want.SpikesSHA256 {
+		t.Errorf("resumed spikes differ")
+	}
+	for _, ds := range []string{"weights", "events"} {
+		var a, b []string
+		if ds == "weights" {
+			for _, r := range readRows[recordings.WeightRow](t, whole, ds) {
+				a = append(a, fmt.Sprint(r))
+			}
+			for _, r := range readRows[recordings.WeightRow](t, cut, ds) {
+				// The cut run snapshotted "end", its own end, too.
+				if sim.Time(r.TimeNs) != cutAt {
+					b = append(b, fmt.Sprint(r))
+				}
+			}
+		} else {
+			for _, r := range evs {
+				a = append(a, fmt.Sprint(r))
+			}
+			for _, r := range readRows[recordings.EventRow](t, cut, ds) {
+				b = append(b, fmt.Sprint(r))
+			}
+		}
+		if !slices.Equal(a, b) || len(a) == 0 {
+			t.Errorf("%s differ: %d and %d rows", ds, len(a), len(b))
+		}
+	}
+	if got.Plastic["chosen"] != want.Plastic["chosen"] {
+		t.Errorf("chosen synapse %+v, uninterrupted %+v", got.Plastic["chosen"], want.Plastic["chosen"])
 	}
 }
