@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 // PlotCollector gathers, while a recording is read, what the figures of snn analyze
@@ -208,4 +209,54 @@ func (c *PlotCollector) Write(dir string, r *Report) ([]string, error) {
 		return nil, err
 	}
 	return files, nil
+}
+
+// WriteWeightTrace draws weight_trace.png: the mean weight over time of each small
+// projection (WeightSummary.Traces, a chosen synapse), with the times of rewards marked
+// along the bottom. It writes nothing when there is no trace.
+func WriteWeightTrace(dir string, w *WeightSummary, rewardsMs []float64) (string, error) {
+	if len(w.Traces) == 0 {
+		return "", nil
+	}
+	p := plot.New()
+	p.Title.Text = "Weight over time (ticks: rewards)"
+	p.X.Label.Text = "time (s)"
+	p.Y.Label.Text = "weight"
+	names := make([]string, 0, len(w.Traces))
+	for n := range w.Traces {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for k, n := range names {
+		if u := w.Units[n]; u != "" && len(names) == 1 {
+			p.Y.Label.Text = "weight (" + u + ")"
+		}
+		xy := make(plotter.XYs, len(w.Traces[n]))
+		for i, pt := range w.Traces[n] {
+			xy[i] = plotter.XY{X: pt[0] / 1000, Y: pt[1]}
+		}
+		if err := addLine(p, xy, k, n); err != nil {
+			return "", err
+		}
+	}
+	if len(rewardsMs) > 0 {
+		xy := make(plotter.XYs, len(rewardsMs))
+		for i, t := range rewardsMs {
+			xy[i] = plotter.XY{X: t / 1000, Y: 0}
+		}
+		s, err := plotter.NewScatter(xy)
+		if err != nil {
+			return "", err
+		}
+		s.GlyphStyle.Shape = draw.PyramidGlyph{}
+		s.GlyphStyle.Radius = vg.Points(2)
+		s.GlyphStyle.Color = color.Gray{Y: 100}
+		p.Add(s)
+		p.Legend.Add(fmt.Sprintf("rewards (%d)", len(rewardsMs)), s)
+	}
+	path := filepath.Join(dir, "weight_trace.png")
+	if err := p.Save(8*vg.Inch, 4.5*vg.Inch, path); err != nil {
+		return "", fmt.Errorf("writing %s: %w", path, err)
+	}
+	return path, nil
 }

@@ -30,18 +30,24 @@ type WeightSummary struct {
 	Projections map[string][]WeightSnapshot `json:"projections"`
 	Units       map[string]string           `json:"units,omitempty"`
 	bounds      map[string][2]float64
-	first       map[string][]float64 // the first snapshot's weights, for plots
-	last        map[string][]float64 // the latest snapshot's weights, for plots
-	cur         []float64
-	curProj     string
-	curTime     int64
+	// Traces follows the weight over time of projections with at most TraceSynapses
+	// synapses (a chosen synapse): their mean at each snapshot.
+	Traces  map[string][][2]float64 `json:"-"`
+	first   map[string][]float64    // the first snapshot's weights, for plots
+	last    map[string][]float64    // the latest snapshot's weights, for plots
+	cur     []float64
+	curProj string
+	curTime int64
 }
 
 // NewWeightSummary returns an empty summary.
 func NewWeightSummary() *WeightSummary {
 	return &WeightSummary{Projections: map[string][]WeightSnapshot{}, Units: map[string]string{}, bounds: map[string][2]float64{},
-		first: map[string][]float64{}, last: map[string][]float64{}, curTime: -1}
+		first: map[string][]float64{}, last: map[string][]float64{}, Traces: map[string][][2]float64{}, curTime: -1}
 }
+
+// TraceSynapses is the largest projection whose weight is followed over time.
+const TraceSynapses = 4
 
 // Describe gives a projection's weight unit and, for a plastic one, its bounds (a run's
 // manifest has them), so that snapshots count the weights near either bound.
@@ -87,6 +93,9 @@ func (w *WeightSummary) flush() {
 		s.NearMin, s.NearMax = &fl, &fh
 	}
 	w.Projections[w.curProj] = append(w.Projections[w.curProj], s)
+	if len(x) <= TraceSynapses {
+		w.Traces[w.curProj] = append(w.Traces[w.curProj], [2]float64{s.TimeMs, mean})
+	}
 	if _, ok := w.first[w.curProj]; !ok {
 		w.first[w.curProj] = append([]float64(nil), x...)
 	}

@@ -156,6 +156,17 @@ func analyze(dir string, f analyzeFlags, w io.Writer) error {
 		ws.Done()
 		rep.Weights, rep.WeightUnits = ws.Projections, ws.Units
 	}
+	var rewardsMs []float64
+	if d, ok := m.Datasets["events"]; ok && len(d.Parts) > 0 {
+		if err := recordings.Read(dir, "events", nil, func(r recordings.EventRow) error {
+			rewardsMs = append(rewardsMs, float64(r.TimeNs)/1e6)
+			rep.Rewards++
+			rep.RewardSum += r.Amount
+			return nil
+		}); err != nil {
+			return usageError{err}
+		}
+	}
 	if pc != nil {
 		pdir := filepath.Join(dir, "plots")
 		if err := os.MkdirAll(pdir, 0o755); err != nil {
@@ -171,6 +182,12 @@ func analyze(dir string, f analyzeFlags, w io.Writer) error {
 				return err
 			}
 			files = append(files, f)
+			if f, err = recordings.WriteWeightTrace(pdir, ws, rewardsMs); err != nil {
+				return err
+			}
+			if f != "" {
+				files = append(files, f)
+			}
 		}
 		fmt.Fprintf(os.Stderr, "wrote %s\n", strings.Join(files, ", "))
 	}
@@ -189,6 +206,8 @@ type analysis struct {
 	recordings.Report
 	Weights     map[string][]recordings.WeightSnapshot `json:"weights,omitempty"`
 	WeightUnits map[string]string                      `json:"weight_units,omitempty"`
+	Rewards     int                                    `json:"rewards,omitempty"`    // neuromodulator jumps in events/
+	RewardSum   float64                                `json:"reward_sum,omitempty"` // their amounts, summed
 }
 
 // parseCompare reads "POP:N,POP:M".
@@ -268,6 +287,9 @@ func printReport(w io.Writer, dir string, a *analysis) {
 			fmt.Fprintf(w, "weights %s at %g ms: %d synapses, mean %.4g %s (sd %.3g), min %.4g, median %.4g, max %.4g%s\n",
 				n, s.TimeMs, s.Synapses, s.Mean, unit, s.SD, s.Min, s.Median, s.Max, near)
 		}
+	}
+	if a.Rewards > 0 {
+		fmt.Fprintf(w, "rewards: %d neuromodulator jumps, amounts summing to %g\n", a.Rewards, a.RewardSum)
 	}
 	for _, d := range r.Distances {
 		fmt.Fprintf(w, "%s:%d vs %s:%d (%d and %d spikes): van Rossum %.4f (tau %g ms), Victor-Purpura %.4f (%g per ms)\n",
