@@ -127,10 +127,27 @@
 //	           w_max, w_min (weights, default 0, 0 <= w_min <= w_max, the initial
 //	           weights within them), mu in [0, 1] (weight dependence, default 0 additive),
 //	           interaction all_to_all (default), nearest or pre_centred (pair only).
+//	           modulated: volume (a [volumes] name), a_plus, a_minus (weights >= 0),
+//	                      tau_plus, tau_minus, tau_c (times > 0), b (number, default 0),
+//	                      w_min, w_max; all_to_all or nearest; no mu (additive). The
+//	                      eligibility c takes the pair changes and w' = c (n - b).
 //	           Needs a constant delay (axonal: the rule sees a spike when it arrives,
 //	           dt = t_post - (t_pre + delay)) and an excitatory (or lif_delta) target.
 //
 // See package synapse for how each rule honours autapses = false and multapses = false.
+//
+// # [volumes.<name>]
+//
+//	tau      time > 0, decay of the concentration (dopamine: "200 ms"); required
+//
+// # [[rewards]]
+//
+//	volume   a [volumes] name; required
+//	amount   number, the jump of the concentration (negative: a punishment); required
+//	times    array of times >= 0: rewards at those times, or
+//	when     { pre = "pop[i]", post = "pop[j]", within = time > 0 }: a reward each time
+//	         post fires within `within` after pre (each pre spike pairs once)
+//	delay    with when: time or distribution >= 0 from the pairing to the reward; default 0
 //
 // # [record]
 //
@@ -146,10 +163,12 @@
 //	start       time of the first sample; default "0 ms"
 //	stop        time after which sampling stops; default the end of the run
 //
-// [record.weights], snapshots of projections' weights:
+// [record.weights], snapshots of projections' weights (or [[record.weights]], several
+// schedules, merged):
 //
 //	projections array of projection names; default every projection
-//	times       array of increasing times within the run, or
+//	times       array of increasing times ("end": the run's end; times past the end of a
+//	            shorter run are skipped), or
 //	interval    a time: snapshots at 0, interval, 2 interval, ... up to the end
 //
 // # Distributions
