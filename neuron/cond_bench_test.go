@@ -88,8 +88,8 @@ func BenchmarkLIFCondInput(b *testing.B) {
 // each receiving about 1 input per ms in batches of 80 targets (as from one presynaptic
 // spike in a 2 % connected network), 20 % of the batches inhibitory (6.7), the rest
 // excitatory (0.6), weights varied by +-50 %: the network regime, where the gaps are
-// long (~1 ms) and the total conductance large (~15), so series steps take ~20 terms.
-// ns/input is the cost per synaptic input, all included.
+// long (~1 ms) and the total conductance large (~15), so z-series steps take ~13 terms
+// and some intervals two pieces. ns/input is the cost per synaptic input, all included.
 func BenchmarkLIFCondPopulation(b *testing.B) {
 	const n = 4000
 	p, c := condCOBA.p, condCOBA.c

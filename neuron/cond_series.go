@@ -7,7 +7,9 @@ import (
 	"snn/sim"
 )
 
-// condProp advances the state (V, ge, gi) of one LIFCond neuron without input:
+// condProp advances the state (V, ge, gi) of one LIFCond neuron without input. When
+// tau_e and tau_i are in an integer ratio it hands over to condZ (cond_zseries.go), whose
+// series needs a fraction of the work; otherwise, for any positive time constants:
 //
 //	tau_m dV/dt = (V_inf - V) + ge (EE - V) + gi (EI - V),   V_inf = EL + Bias
 //	ge(s) = ge e^{-s/tau_e},   gi(s) = gi e^{-s/tau_i}
@@ -215,11 +217,14 @@ func condRow(lam float64) (row [condKMax + 1]float64) {
 
 func newCondProp(p Params, c CondParams) condProp {
 	pr := condProp{rm: 1 / p.TauM, re: 1 / p.TauE, ri: 1 / p.TauI, vInf: p.VInf(),
-		eE: c.EE, eI: c.EI, tauE: p.TauE, tauI: p.TauI, negl: condEps * p.TauM, tab: condTable()}
+		eE: c.EE, eI: c.EI, tauE: p.TauE, tauI: p.TauI, negl: condEps * p.TauM}
 	r := math.Max(pr.re, pr.ri)
 	pr.lamUnit = 1 / (r * p.TauM)
 	pr.rLam0 = condLam(0) * r
 	pr.z = newCondZ(p, c)
+	if pr.z.p == 0 {
+		pr.tab = condTable() // built on first use, once per process
+	}
 	return pr
 }
 

@@ -49,10 +49,17 @@ var glX, glW = gaussLegendre(8)
 func condQuad(p Params, c CondParams, v0, ge0, gi0, t float64) float64 {
 	ke, ki := ge0*p.TauE/p.TauM, gi0*p.TauI/p.TauM
 	eTe, eTi := math.Exp(-t/p.TauE), math.Exp(-t/p.TauI)
-	// A(t) - A(s), with the differences of exponentials taken as e^{-t/tau} expm1((t-s)/tau)
-	// so that they keep their digits for s near t.
+	// A(t) - A(s), with the differences of exponentials e^{-s/tau} - e^{-t/tau} taken as
+	// e^{-t/tau} expm1((t-s)/tau) so that they keep their digits for s near t (and as
+	// they are far from it, where e^{-t/tau} may underflow).
+	diff := func(s, tau, eT float64) float64 {
+		if x := (t - s) / tau; x < 1 {
+			return eT * math.Expm1(x)
+		}
+		return math.Exp(-s/tau) - eT
+	}
 	dA := func(s float64) float64 {
-		return (t-s)/p.TauM + ke*eTe*math.Expm1((t-s)/p.TauE) + ki*eTi*math.Expm1((t-s)/p.TauI)
+		return (t-s)/p.TauM + ke*diff(s, p.TauE, eTe) + ki*diff(s, p.TauI, eTi)
 	}
 	b := func(s float64) float64 {
 		return (p.VInf() + ge0*math.Exp(-s/p.TauE)*c.EE + gi0*math.Exp(-s/p.TauI)*c.EI) / p.TauM
@@ -97,22 +104,36 @@ var condCases = []struct {
 	{"fast", Params{TauM: 30, EL: -65, VTh: -50, VReset: -70, TauE: 0.5, TauI: 2}, CondParams{EE: 10, EI: -90}},
 }
 
+// condProps returns the propagators to test on parameters (p, c): the Taylor series
+// (condProp without its z-series) and, when it applies, the z-series.
+func condProps(p Params, c CondParams) (names []string, prs []condProp) {
+	taylor := newCondProp(p, c)
+	taylor.z, taylor.tab = condZ{}, condTable()
+	names, prs = []string{"taylor"}, []condProp{taylor}
+	if z := newCondProp(p, c); z.z.p > 0 {
+		names, prs = append(names, "z"), append(prs, z)
+	}
+	return names, prs
+}
+
 // TestCondFreeEvolution: V after intervals from 0.1 us to 1 s, from random states (V
 // from below EI to above threshold, gi up to ~7 inhibitory steps of 6.7), against
-// condQuad, and the conductances against their exponentials.
+// condQuad, and the conductances against their exponentials; for the Taylor series and,
+// where the time constants allow it, the z-series.
 //
 // Tolerances. The model's error is its truncation, at most condEps D per series step
 // (D <= 130 mV here: ~1e-13 mV), plus rounding of a few ulps of the terms per step, and
 // the errors of earlier steps are damped, not amplified; the reference's is ~1e-14 mV.
-// Allow 2e-12 mV. Conductances: a single step is off by condEps relative plus rounding,
-// a longer interval ends with the closed form e^{-h/tau}, whose argument is rounded
-// (relative 2^-52 of h/tau, which amplifies to that in the value) in the model and in
-// the test differently: allow 1e-14 + 1e-15 h/tau relative.
+// Allow 2e-12 mV. Conductances: a single Taylor step is off by condEps relative plus
+// rounding, a z-series step by the rounding of e^{-h/tau_s} and its power; a longer
+// interval ends with the closed form e^{-h/tau}, whose argument is rounded (relative
+// 2^-52 of h/tau, which amplifies to that in the value) in the model and in the test
+// differently: allow 1e-14 + 1e-15 h/tau relative.
 func TestCondFreeEvolution(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
 	for _, cs := range condCases {
-		pr := newCondProp(cs.p, cs.c)
-		worst, worstG := 0.0, 0.0
+		names, prs := condProps(cs.p, cs.c)
+		worst, worstG := make([]float64, len(prs)), make([]float64, len(prs))
 		for range 40 {
 			v0 := cs.c.EI - 15 + (cs.p.VTh+10-(cs.c.EI-15))*r.Float64()
 			ge0 := 3 * r.ExpFloat64()
@@ -121,51 +142,56 @@ func TestCondFreeEvolution(t *testing.T) {
 				ge0 = 0
 			}
 			h := math.Pow(10, -4+7*r.Float64()) // 0.1 us to 1 s
-			v, ge, gi := pr.advance(v0, ge0, gi0, h)
 			want := condQuad(cs.p, cs.c, v0, ge0, gi0, h)
-			if d := math.Abs(v - want); d > worst {
-				worst = d
-			}
-			if d := math.Abs(v - want); d > 2e-12 {
-				t.Errorf("%s: V(%g ms) from (%v, %v, %v) = %.17g, reference %.17g (diff %.3g mV)", cs.name, h, v0, ge0, gi0, v, want, d)
-			}
-			for _, g := range [][3]float64{{ge, ge0, cs.p.TauE}, {gi, gi0, cs.p.TauI}} {
-				if want := g[1] * math.Exp(-h/g[2]); want > 1e-300 {
-					d := math.Abs(g[0]/want - 1)
-					worstG = math.Max(worstG, d)
-					if d > 1e-14+1e-15*h/g[2] {
-						t.Errorf("%s: conductance after %g ms: %v, closed form %v", cs.name, h, g[0], want)
+			for k := range prs {
+				v, ge, gi := prs[k].advance(v0, ge0, gi0, h)
+				d := math.Abs(v - want)
+				worst[k] = math.Max(worst[k], d)
+				if d > 2e-12 {
+					t.Errorf("%s, %s: V(%g ms) from (%v, %v, %v) = %.17g, reference %.17g (diff %.3g mV)", cs.name, names[k], h, v0, ge0, gi0, v, want, d)
+				}
+				for _, g := range [][3]float64{{ge, ge0, cs.p.TauE}, {gi, gi0, cs.p.TauI}} {
+					if want := g[1] * math.Exp(-h/g[2]); want > 1e-300 {
+						d := math.Abs(g[0]/want - 1)
+						worstG[k] = math.Max(worstG[k], d)
+						if d > 1e-14+1e-15*h/g[2] {
+							t.Errorf("%s, %s: conductance after %g ms: %v, closed form %v", cs.name, names[k], h, g[0], want)
+						}
 					}
 				}
 			}
 		}
-		t.Logf("%s: max |V - reference| %.2g mV, max relative conductance error %.2g", cs.name, worst, worstG)
+		for k := range prs {
+			t.Logf("%s, %s: max |V - reference| %.2g mV, max relative conductance error %.2g", cs.name, names[k], worst[k], worstG[k])
+		}
 	}
 }
 
 // TestCondStepsAccumulate: a 200 ms interval advanced in 20000 random steps (the
-// 15 kHz workload's gaps, without input) against condQuad over the whole interval.
-// Each step contributes at most ~1e-13 mV of truncation and rounding, damped with the
-// membrane's e^{-t (1+g)/tau_m}: over the ~1/(1-e^{-dt/tau}) ~ 300 steps that still
-// count, ~3e-11 mV at worst, far less as the errors do not all have one sign. Allow
-// 1e-11 mV.
+// 15 kHz workload's gaps, without input) against condQuad over the whole interval, for
+// both series. Each step contributes at most ~1e-13 mV of truncation and rounding,
+// damped with the membrane's e^{-t (1+g)/tau_m}: over the ~1/(1-e^{-dt/tau}) ~ 300 steps
+// that still count, ~3e-11 mV at worst, far less as the errors do not all have one sign.
+// Allow 1e-11 mV.
 func TestCondStepsAccumulate(t *testing.T) {
-	r := rand.New(rand.NewPCG(13, 14))
 	for _, cs := range condCases {
-		pr := newCondProp(cs.p, cs.c)
-		v0, ge0, gi0 := -58.0, 1.5, 4.0
-		v, ge, gi := v0, ge0, gi0
-		total := 0.0
-		for total < 200 {
-			h := math.Min(r.ExpFloat64()/15, 200-total)
-			v, ge, gi = pr.advance(v, ge, gi, h)
-			total += h
-		}
-		want := condQuad(cs.p, cs.c, v0, ge0, gi0, total)
-		if d := math.Abs(v - want); d > 1e-11 {
-			t.Errorf("%s: after 200 ms in small steps V = %.17g, reference %.17g (diff %.3g mV)", cs.name, v, want, d)
-		} else {
-			t.Logf("%s: |V - reference| %.2g mV after 200 ms in ~3000 steps", cs.name, d)
+		names, prs := condProps(cs.p, cs.c)
+		for k, pr := range prs {
+			r := rand.New(rand.NewPCG(13, 14))
+			v0, ge0, gi0 := -58.0, 1.5, 4.0
+			v, ge, gi := v0, ge0, gi0
+			total := 0.0
+			for total < 200 {
+				h := math.Min(r.ExpFloat64()/15, 200-total)
+				v, ge, gi = pr.advance(v, ge, gi, h)
+				total += h
+			}
+			want := condQuad(cs.p, cs.c, v0, ge0, gi0, total)
+			if d := math.Abs(v - want); d > 1e-11 {
+				t.Errorf("%s, %s: after 200 ms in small steps V = %.17g, reference %.17g (diff %.3g mV)", cs.name, names[k], v, want, d)
+			} else {
+				t.Logf("%s, %s: |V - reference| %.2g mV after 200 ms in ~3000 steps", cs.name, names[k], d)
+			}
 		}
 	}
 }

@@ -20,7 +20,7 @@ func (l *LIFCond) MarshalState() ([]byte, error) {
 	for i := range l.s {
 		s := &l.s[i]
 		b = appendF(b, s.v, s.ge, s.gi, s.giW, s.wEnd, l.h.key(int32(i)))
-		b = appendI(b, int64(s.t), int64(s.refEnd), boolI(s.exact))
+		b = appendI(b, int64(s.t), int64(s.refEnd), boolI(math.Signbit(s.key)))
 	}
 	return b, nil
 }
@@ -34,10 +34,11 @@ func (l *LIFCond) UnmarshalState(b []byte) error {
 	}
 	st := make([]condState, len(l.s))
 	keys := make([]float64, len(l.s))
+	exact := make([]bool, len(l.s))
 	for i := range st {
 		s := &st[i]
 		s.v, s.ge, s.gi, s.giW, s.wEnd, keys[i] = r.f(), r.f(), r.f(), r.f(), r.f(), r.f()
-		s.t, s.refEnd, s.exact = sim.Time(r.i()), sim.Time(r.i()), r.i() != 0
+		s.t, s.refEnd, exact[i] = sim.Time(r.i()), sim.Time(r.i()), r.i() != 0
 		if !finite(s.v, s.ge, s.gi, s.giW) || !(s.ge >= 0 && s.gi >= 0 && s.giW >= 0) ||
 			math.IsNaN(s.wEnd) || math.IsNaN(keys[i]) || keys[i] < 0 || s.t < 0 || s.refEnd < 0 {
 			return fmt.Errorf("neuron: state of neuron %d is not a valid state", i)
@@ -46,7 +47,7 @@ func (l *LIFCond) UnmarshalState(b []byte) error {
 	copy(l.s, st)
 	l.h = newCrossings(len(l.s))
 	for i, k := range keys {
-		l.h.set(int32(i), k)
+		l.setKey(int32(i), k, exact[i])
 	}
 	return nil
 }

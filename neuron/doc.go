@@ -111,20 +111,40 @@
 // V's equation is linear with the time-varying rate (1 + ge(t) + gi(t))/tau_m, so its
 // solution is an integral without elementary closed form (Brette 2006 gives one through
 // the incomplete gamma function when tau_e = tau_i). Each neuron's (V, ge, gi) is
-// advanced from its last update to the next event by its Taylor series in the step
-// length h (cond_series.go). The coefficients follow from the equation by a short
-// recurrence, and the truncation has a rigorous bound: coefficient by coefficient the
-// solution is dominated by that of tau_m U' = (1+G) e^{rs} (D + U), r the faster
-// synaptic rate, G = ge + gi, D the largest distance from V to EL + Bias, EE and EI,
-// which is D (exp(lambda (e^{rs} - 1)) - 1), lambda = (1+G)/(r tau_m), with Touchard
+// advanced from its last update to the next event by a power series with a rigorous
+// bound on its truncation.
+//
+// When the slower synaptic time constant tau_s is an integer multiple (1 to 4) of the
+// faster one, as in COBA (10 and 5 ms) and Song-Abbott (5 and 5 ms), the series is in
+// z = 1 - e^{-h/tau_s} (cond_zseries.go). The conductances are then polynomials in z, V
+// satisfies (1 - z) dV/dz = mu (F(z) - P(z) V) with polynomial P and F and
+// mu = tau_s/tau_m, and the coefficients follow from a recurrence of fixed length: a few
+// multiply-adds per term. The equation's only finite singular point is z = 1 (h =
+// infinity), so the terms fall at least like z^k; a bound on them from the recurrence
+// itself (for k beyond the forcing, |w_{k+1}| <= (|k - A| + mu S)/(k+1) times the
+// largest of the last terms, A = mu (1 + ge + gi)) ends the series once what is left is
+// below 1e-15 D, D the largest distance from V to EL + Bias, EE and EI. With tau_e =
+// tau_i the number of terms is fixed beforehand from that bound (8 between inputs
+// 0.07 ms apart); otherwise it is tested as the terms come (about 13 for the 1 ms gaps
+// and large conductance of a COBA network). The decay e^{-h/tau_s} of a step of n ticks
+// is the product of four table entries (no exp per input), the conductances' decays
+// are its powers, so the state stays on the exact trajectory. Pieces are limited to
+// z <= 1/2 and A z <= 2, where rounding stays at a few ulps of D; longer intervals are
+// split.
+//
+// For other time constants the series is the Taylor series in h (cond_series.go), whose
+// coefficients need a convolution; its truncation is bounded by the dominating equation
+// tau_m U' = (1+G) e^{rs} (D + U), r the faster synaptic rate, G = ge + gi, whose
+// solution D (exp(lambda (e^{rs} - 1)) - 1), lambda = (1+G)/(r tau_m), has Touchard
 // polynomials as coefficients. A table computed once gives, for lambda in quarter
 // octaves and each number of terms K <= 20, the longest step whose remainder is at most
-// 1e-15 D; longer intervals are split. So each step errs by at most ~1e-13 mV (plus
-// rounding), errors of earlier steps are damped, not amplified, and V agrees with an
-// independent quadrature of the integrating-factor solution to ~1e-13 mV over intervals
-// from 0.1 us to 1 s. Between inputs arriving every 0.07 ms a step takes 4 to 8 terms
-// and no exp or log; once the conductances no longer matter (ge tau_e + gi tau_i <=
-// 1e-15 tau_m) the rest is the closed-form leak.
+// 1e-15 D; longer intervals are split.
+//
+// Either way each step errs by at most ~1e-13 mV (1e-15 D of truncation plus rounding),
+// errors of earlier steps are damped, not amplified, and V agrees with an independent
+// quadrature of the integrating-factor solution to ~1e-13 mV over intervals from 0.1 us
+// to 1 s. Once the conductances no longer matter (ge tau_e + gi tau_i <= 1e-15 tau_m)
+// the rest is the closed-form leak.
 //
 // Threshold crossings are bounded by comparison, as for LIFExp. Between inputs ge only
 // decays, so for V in [EI, VTh] dV/dt is at most that of the equation with ge frozen at
@@ -142,22 +162,26 @@
 // first crossing on the exact V (cond_root.go): bisection that discards an interval
 // only when the comparison from its left end stays below threshold up to its right end
 // (which is O(width^2) tight), and safeguarded Newton steps once V is proven increasing
-// on a bracket, by a bound on d2V/dt2. An excitatory input lowers the key when its
-// bound, decided mostly by the Pade inequality, is earlier; an inhibitory one only
-// delays the crossing. LIFCond keeps its keys in the 4-ary heap: with one neuron
-// receiving 15 kHz of input, where nearly every excitatory input moves the head, the
-// heap's O(1) top beats the calendar's rescans, and in a 4000-neuron population the two
-// cost the same.
+// on a bracket, by a bound on d2V/dt2. Step first bounds with an upper bound of V that
+// needs no series (the comparison from the state's own time stays below
+// max(V, EI, V*) until it reaches threshold, V* its equilibrium); when that bound is not
+// within a millisecond the state is left at its time and advanced with the next input,
+// one series step for both. An excitatory input lowers the key when its bound, decided
+// mostly by the Pade inequality, is earlier; an inhibitory one only delays the crossing.
+// LIFCond keeps its keys in the 4-ary heap: with one neuron receiving 15 kHz of input,
+// where nearly every excitatory input moves the head, the heap's O(1) top beats the
+// calendar's rescans, and in a 4000-neuron population the two cost the same.
 //
 // During the refractory period V is held at VReset while ge and gi go on decaying (in
 // closed form) and receiving input, as for LIFExp; at its end V starts from VReset with
 // the conductances accumulated meanwhile.
 //
 // LIFCond is checked against an independent quadrature of the integrating-factor
-// solution (free evolution), against a 1 us Runge-Kutta grid with bisection on random
-// Poisson trains with COBA, Song-Abbott and random parameters (same spikes, each within
-// 1 ns), for periodic firing under a bias, and for bit-identical resumption from a
-// saved state.
+// solution (free evolution, both series, steps of real ticks), each z-series path
+// against the same series summed to 250 terms in 300-bit arithmetic (its truncation
+// bounds), against a 1 us Runge-Kutta grid with bisection on random Poisson trains with
+// COBA, Song-Abbott and random parameters (same spikes, each within 1 ns), for periodic
+// firing under a bias, and for bit-identical resumption from a saved state.
 //
 //   - R. Brette (2006). Exact simulation of integrate-and-fire models with synaptic
 //     conductances. Neural Computation 18(8): 2004-2027.

@@ -29,9 +29,12 @@ type CondParams struct {
 // equal TauM.
 //
 // Each neuron keeps (V, ge, gi) at the time of its last input or step and advances it
-// with condProp: a Taylor series in the step length whose truncation is bounded
-// rigorously (about 1e-13 mV per step, see condProp), so that between events V is exact
-// to rounding.
+// by a series whose truncation is bounded rigorously (about 1e-13 mV per step), so that
+// between events V is exact to rounding: when tau_e and tau_i are in an integer ratio
+// (equal, or 5 and 10 ms as in COBA), a power series in z = 1 - e^{-h/tau_s} whose
+// coefficients follow a fixed-length recurrence, its decay read from tables by the
+// step's length in ticks (condZ, cond_zseries.go); otherwise the Taylor series in the
+// step length h (condProp, cond_series.go).
 //
 // Threshold crossings. Between inputs ge only decays. For V in [EI, VTh], ge(EE - V) <=
 // ge0 (E+ - V) with E+ = max(EE, VTh), and gi (EI - V) <= gl (EI - V) for any lower
@@ -52,10 +55,13 @@ type CondParams struct {
 //     if longer, the time tau_i ln(gi/gc) for which gi stays above the gc that makes
 //     N = 0 by itself. A bound within a millisecond is replaced by the exact first
 //     crossing, searched on the exact V (cond_root.go), or by the end of the searched span.
+//     Step first tries the bound with an upper bound of V instead of V (stepLazy), which
+//     needs no series: if it is not within a millisecond, the state is left at its time,
+//     to be advanced with the next input.
 //   - An excitatory input computes the bound with the window's gl (inhibition since only
 //     raised gi) and lowers the key if it is earlier, deciding most inputs with the Pade
-//     bound ln(1+y) >= 2y/(2+y) (one division, no log). The key never lies beyond the
-//     window's end, so the window caps these bounds without lowering the key.
+//     bound ln(1+y) >= 2y/(2+y) (products, no division or log). The key never lies
+//     beyond the window's end, so the window caps these bounds without lowering the key.
 //   - An inhibitory input only delays the crossing: the key stays a valid bound.
 type LIFCond struct {
 	p          Params
@@ -63,7 +69,7 @@ type LIFCond struct {
 	n0, nE, nI float64 // N = n0 + ge nE + gl nI: V_inf - VTh, max(EE, VTh) - VTh, EI - VTh
 	s          []condState
 	h          crossings
-	touched    sim.Time // see Deliver
+	touched    sim.Time // the early loads of Deliver, kept
 	pr         condProp
 }
 
@@ -74,7 +80,20 @@ type condState struct {
 	refEnd    sim.Time
 	giW       float64 // lower bound of gi until wEnd (gi at wEnd without further input)
 	wEnd      float64 // ms
-	exact     bool    // the key is the crossing itself
+	// key is the neuron's key in the heap (kept here too, so that an input reads it from
+	// the line it loads anyway), negated when the key is the crossing itself: its sign
+	// bit is the flag.
+	key float64
+}
+
+// setKey gives neuron i the key k >= 0 in the heap and its state; exact: k is the
+// crossing itself.
+func (l *LIFCond) setKey(i int32, k float64, exact bool) {
+	l.h.set(i, k)
+	if exact {
+		k = -k
+	}
+	l.s[i].key = k
 }
 
 // NewLIFCond returns a population of len(v0) neurons starting at potentials v0 (mV), with
@@ -94,7 +113,7 @@ func NewLIFCond(p Params, c CondParams, v0 []float64) (*LIFCond, error) {
 	l.h = newCrossings(n)
 	for i, v := range v0 {
 		l.s[i] = condState{v: v, wEnd: never}
-		l.h.set(int32(i), 0) // every neuron is examined at t = 0
+		l.setKey(int32(i), 0, false) // every neuron is examined at t = 0
 	}
 	return l, nil
 }
@@ -207,8 +226,11 @@ func (l *LIFCond) Step(t sim.Time, spike sim.SpikeFunc) {
 	now := t.Ms()
 	i, _ := l.h.top()
 	s := &l.s[i]
-	if s.exact {
+	if math.Signbit(s.key) {
 		l.fire(i, t, spike)
+		return
+	}
+	if s.t >= s.refEnd && l.stepLazy(i, s, t) {
 		return
 	}
 	l.to(s, t)
@@ -217,21 +239,13 @@ func (l *LIFCond) Step(t sim.Time, spike sim.SpikeFunc) {
 		l.fire(i, t, spike)
 		return
 	}
-	s0 := l.sigma(s.v, s.ge, 0)
+	s0, w, gl, lb := l.bound(s.v, s.ge, s.gi)
 	if s0 == never {
 		// ge only decays: no crossing without further excitation.
 		s.giW, s.wEnd = 0, never
-		l.h.set(i, never)
+		l.setKey(i, never, false)
 		return
 	}
-	w := windowFactor * s0
-	if gc := (l.n0 + s.ge*l.nE) / -l.nI; s.gi > gc {
-		// Inhibition alone holds the comparison below threshold (N <= 0) as long as gi
-		// stays above gc, which it does for tau_i ln(gi/gc) ms: a longer window.
-		w = math.Max(w, l.p.TauI*math.Log(s.gi/gc))
-	}
-	gl := s.gi * math.Exp(-w*l.pr.ri)
-	lb := math.Min(l.sigma(s.v, s.ge, gl), w)
 	key, exact := now+lb, false
 	if lb < searchBelow {
 		o := condPoint{v: s.v, ge: s.ge, gi: s.gi}
@@ -247,8 +261,56 @@ func (l *LIFCond) Step(t sim.Time, spike sim.SpikeFunc) {
 		}
 	}
 	s.giW, s.wEnd = gl, math.Max(now+w, key) // key <= wEnd despite rounding
-	s.exact = exact
-	l.h.set(i, key)
+	l.setKey(i, key, exact)
+}
+
+// bound returns, for a neuron at V <= v with conductances ge and gi and no input,
+// sigma(v, ge, 0) (never when ge alone cannot bring V to threshold), the window w, the
+// lower bound gl of gi in it, and the bound lb <= w on the time to the next crossing
+// (ms).
+func (l *LIFCond) bound(v, ge, gi float64) (s0, w, gl, lb float64) {
+	s0 = l.sigma(v, ge, 0)
+	if s0 == never {
+		return never, 0, 0, never
+	}
+	w = windowFactor * s0
+	if gc := (l.n0 + ge*l.nE) / -l.nI; gi > gc {
+		// Inhibition alone holds the comparison below threshold (N <= 0) as long as gi
+		// stays above gc, which it does for tau_i ln(gi/gc) ms: a longer window.
+		w = math.Max(w, l.p.TauI*math.Log(gi/gc))
+	}
+	gl = gi * math.Exp(-w*l.pr.ri)
+	return s0, w, gl, math.Min(l.sigma(v, ge, gl), w)
+}
+
+// stepLazy is Step for a neuron whose bound needs no exact potential: it bounds V at t
+// from above without advancing the state, by the comparison of LIFCond (ge frozen at its
+// value at the state's time, gi at its present, lowest, value) whose trajectory stays
+// below max(V, EI, V*), V* its equilibrium, until V reaches threshold; so if that is
+// below threshold, V has not reached it by t. With that bound for V the neuron gets a
+// new key if the bound is at least searchBelow ahead (or none if it cannot fire), and
+// the state stays as it was, to be advanced at the next input in one step with the rest
+// of the interval. It reports whether it did; otherwise Step goes on exactly.
+func (l *LIFCond) stepLazy(i int32, s *condState, t sim.Time) bool {
+	ge, gi := l.decay(s, t)
+	vStar := (l.pr.vInf + s.ge*(l.p.VTh+l.nE) + gi*l.c.EI) / (1 + s.ge + gi)
+	vUp := max(s.v, l.c.EI, vStar)
+	if !(vUp < l.p.VTh) {
+		return false
+	}
+	s0, w, gl, lb := l.bound(vUp, ge, gi)
+	switch {
+	case s0 == never:
+		s.giW, s.wEnd = 0, never
+		l.setKey(i, never, false)
+	case lb >= searchBelow:
+		now := t.Ms()
+		s.giW, s.wEnd = gl, now+w
+		l.setKey(i, now+lb, false)
+	default:
+		return false
+	}
+	return true
 }
 
 func (l *LIFCond) fire(i int32, t sim.Time, spike sim.SpikeFunc) {
@@ -257,8 +319,7 @@ func (l *LIFCond) fire(i int32, t sim.Time, spike sim.SpikeFunc) {
 	s.ge, s.gi = l.decay(s, t)
 	s.v, s.t = l.p.VReset, t
 	s.refEnd = t + l.p.TRef
-	s.exact = false
-	l.h.set(i, s.refEnd.Ms())
+	l.setKey(i, s.refEnd.Ms(), false)
 }
 
 // Deliver applies one batch of inputs at time t on receptor Excitatory or Inhibitory:
@@ -273,7 +334,8 @@ func (l *LIFCond) Deliver(t sim.Time, receptor int, targets []uint32, weights []
 			w = weights[n]
 		}
 		if n+3 < len(targets) {
-			// Load a later target's state early: its cache miss overlaps this one's work.
+			// Load a later target's state early (a prefetch): in a large population it
+			// misses the cache, and the miss then overlaps the work on this target.
 			touch |= l.s[targets[n+3]].refEnd
 		}
 		s := &l.s[j]
@@ -289,7 +351,8 @@ func (l *LIFCond) Deliver(t sim.Time, receptor int, targets []uint32, weights []
 			continue
 		}
 		l.to(s, t)
-		s.exact = false
+		key := math.Abs(s.key) // an input makes an exact key a bound
+		s.key = key
 		if !exc {
 			s.gi += w // inhibition only delays the crossing: the key stays a bound
 			continue
@@ -297,14 +360,13 @@ func (l *LIFCond) Deliver(t sim.Time, receptor int, targets []uint32, weights []
 		ge := s.ge + w
 		s.ge = ge
 		// What does not depend on V first: V comes last out of the series, and the
-		// test on it is then a comparison.
+		// test on it is then one product and a comparison.
 		gl, end := s.giW, s.wEnd
 		if !(now < end) {
 			gl, end = 0, never
 		}
 		nn := l.n0 + ge*l.nE + gl*l.nI
 		g1 := 1 + ge + gl
-		key := l.h.key(int32(j))
 		// sigma = tau_m/g1 ln(1+y), y = g1 gap/N, gap = VTh - max(V, EI); the Pade bound
 		// 2y/(2+y) gives 2 tau_m gap/(2N + g1 gap), at least key - now = d exactly when
 		// gap (2 tau_m - d g1) >= 2 N d.
@@ -312,7 +374,9 @@ func (l *LIFCond) Deliver(t sim.Time, receptor int, targets []uint32, weights []
 		c, nd := 2*tauM-d*g1, 2*nn*d
 		vb := max(s.v, eI)
 		if vb >= vTh {
-			l.h.lower(int32(j), now)
+			if now < key {
+				l.setKey(int32(j), now, false)
+			}
 			continue
 		}
 		gap := vTh - vb
@@ -321,7 +385,7 @@ func (l *LIFCond) Deliver(t sim.Time, receptor int, targets []uint32, weights []
 			continue
 		}
 		if lb := min(now+tauM/g1*lnBelow(1+g1*gap/nn), end); lb < key {
-			l.h.set(int32(j), lb)
+			l.setKey(int32(j), lb, false)
 		}
 	}
 	l.touched = touch

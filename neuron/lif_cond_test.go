@@ -267,3 +267,52 @@ func TestLIFCondPopulationAgainstFineGrid(t *testing.T) {
 	}
 	t.Logf("%d neurons, %d spikes; max |difference| %d ns", len(got), total, worst)
 }
+
+// TestLIFCondStepLazy: a COBA neuron held far below threshold by inhibition is stepped
+// without advancing its state (stepLazy): its key moves on by at least searchBelow and
+// its state stays at the input's time; its potential later is that of an uninterrupted
+// advance from there, bit for bit. (As the excitation it had then decays, the upper
+// bound of V from it gets loose and Step advances the state again.) A neuron close to
+// threshold, whose upper bound reaches it, is advanced.
+func TestLIFCondStepLazy(t *testing.T) {
+	p, c := condCOBA.p, condCOBA.c
+	pop, err := NewLIFCond(p, c, []float64{-55})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nop := func(int32, sim.Time) { t.Fatal("unexpected spike") }
+	pop.Step(0, nop) // the first step, at time 0
+	t0 := sim.Millisecond
+	pop.Deliver(t0, Excitatory, []uint32{0}, nil, 3, nop)
+	pop.Deliver(t0, Inhibitory, []uint32{0}, nil, 20, nop)
+	v0, ge0, gi0 := pop.s[0].v, pop.s[0].ge, pop.s[0].gi
+	lazy := 0
+	for k := pop.Next(); k < 30*sim.Millisecond; k = pop.Next() {
+		pop.Step(k, nop)
+		if pop.s[0].t != t0 {
+			break
+		}
+		lazy++
+		if next := pop.Next(); next < k+sim.FromMs(searchBelow) {
+			t.Fatalf("lazy step %d at %v: next key %v, less than a millisecond on", lazy, k, next)
+		}
+		want, _, _ := pop.pr.advanceTicks(v0, ge0, gi0, k-t0)
+		if got := pop.V(0, k); math.Float64bits(got) != math.Float64bits(want) {
+			t.Errorf("V at %v: %v, advanced from the input %v", k, got, want)
+		}
+	}
+	if lazy == 0 {
+		t.Fatal("no lazy step")
+	}
+
+	// Close to threshold the bound of V is no use: the state is advanced.
+	near, _ := NewLIFCond(p, c, []float64{-50.5})
+	near.Step(0, nop)
+	near.Deliver(t0, Excitatory, []uint32{0}, nil, 0.3, func(int32, sim.Time) {})
+	k := near.Next()
+	near.Step(k, func(int32, sim.Time) {})
+	if near.s[0].t != k {
+		t.Errorf("close to threshold: stepped at %v without advancing the state (at %v), next key %v", k, near.s[0].t, near.Next())
+	}
+	t.Logf("%d lazy steps", lazy)
+}
