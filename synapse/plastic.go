@@ -53,17 +53,21 @@ type Plastic struct {
 	// Traces are kept scaled to the reference time t0 (ms), like the neurons' state: the
 	// pre trace of neuron i at t is r1[i] e^{-(t - t0)/tau+}, so evaluating all the
 	// traces of a batch at one time costs one exp for the batch, not one per synapse.
-	t0       float64
-	rebaseAt float64   // t0 + traceRebase times the shortest time constant
-	sameTau  bool      // tau+ = tau-: one exp serves both decays
-	r1, r2   []float64 // per presynaptic neuron; r2 nil without A3-
-	o1, o2   []float64 // per postsynaptic neuron; o2 nil without A3+
-	heads    []history // per postsynaptic neuron
-	ents     []float64 // histCap per postsynaptic neuron: the factors of its latest spikes
-	seen     []uint32  // per synapse: how many spikes of its post neuron it has seen
-	colPtr   []int64
-	colSyn   []uint32
-	colPre   []uint32
+	t0  float64
+	t0t sim.Time // t0 in ticks
+	// Tables of e^{n/tau+}, e^{-n/tau+}, e^{n/tau-}, e^{-n/tau-} for n ns after t0: the
+	// scaled traces multiply factors of both signs for one time, and factors from tables
+	// built from the same arguments keep their product at 1 to a few ulp.
+	upP, downP, upM, downM *expTable
+	rebaseAt               float64   // t0 + traceRebase times the shortest time constant
+	r1, r2                 []float64 // per presynaptic neuron; r2 nil without A3-
+	o1, o2                 []float64 // per postsynaptic neuron; o2 nil without A3+
+	heads                  []history // per postsynaptic neuron
+	ents                   []float64 // histCap per postsynaptic neuron: the factors of its latest spikes
+	seen                   []uint32  // per synapse: how many spikes of its post neuron it has seen
+	colPtr                 []int64
+	colSyn                 []uint32
+	colPre                 []uint32
 }
 
 // histCap is the number of post spikes a history holds (a power of 2).
@@ -113,7 +117,8 @@ func NewPlastic(p *Projection, rule plasticity.STDP) (*Plastic, error) {
 		q.o2 = make([]float64, npost)
 	}
 	q.rebaseAt = traceRebase * q.minTau()
-	q.sameTau = r.TauPlus == r.TauMinus
+	q.upP, q.downP = newExpTable(r.TauPlus), newExpTable(-r.TauPlus)
+	q.upM, q.downM = newExpTable(r.TauMinus), newExpTable(-r.TauMinus)
 	q.colPtr, q.colSyn, q.colPre = columns(p)
 	return q, nil
 }
@@ -213,7 +218,7 @@ func (q *Plastic) rebase(tm float64) {
 	scale(q.r2, q.rule.TauX)
 	scale(q.o1, q.rule.TauMinus)
 	scale(q.o2, q.rule.TauY)
-	q.t0 = tm
+	q.t0, q.t0t = tm, sim.FromMs(tm)
 	q.rebaseAt = tm + traceRebase*q.minTau()
 }
 
@@ -276,13 +281,8 @@ func (q *Plastic) Deliver(t sim.Time, pre, off int32, spike sim.SpikeFunc) (int,
 	tm := t.Ms()
 	q.rebase(tm)
 	x := tm - q.t0
-	up := math.Exp(x / q.rule.TauPlus) // the scale of a pre spike now
-	var dm float64
-	if q.sameTau {
-		dm = 1 / up
-	} else {
-		dm = math.Exp(-x / q.rule.TauMinus)
-	}
+	n := t - q.t0t
+	up, dm := q.upP.at(n), q.downM.at(n) // e^{(t - t0)/tau+}, e^{-(t - t0)/tau-}
 	amp := q.rule.A2Minus
 	if q.r2 != nil {
 		amp += q.rule.A3Minus * q.r2[pre] * math.Exp(-x/q.rule.TauX)
@@ -330,10 +330,11 @@ func (q *Plastic) PostSpike(post int32, t sim.Time) {
 	if q.o2 != nil {
 		amp += q.rule.A3Plus * q.o2[post] * math.Exp(-x/q.rule.TauY)
 	}
-	q.ents[int(post)*histCap+(int(h.start)+int(h.n))&(histCap-1)] = math.Exp(-x/q.rule.TauPlus) * amp
+	n := t - q.t0t
+	q.ents[int(post)*histCap+(int(h.start)+int(h.n))&(histCap-1)] = q.downP.at(n) * amp
 	h.n++
 	h.c = (h.c + 1) & cntMask
-	q.bump(&q.o1[post], math.Exp(x/q.rule.TauMinus))
+	q.bump(&q.o1[post], q.upM.at(n))
 	if q.o2 != nil {
 		q.bump(&q.o2[post], math.Exp(x/q.rule.TauY))
 	}
@@ -391,6 +392,7 @@ func (q *Plastic) UnmarshalState(b []byte) error {
 		return fmt.Errorf("synapse: the trace reference time is not finite")
 	}
 	q.rebaseAt = q.t0 + traceRebase*q.minTau()
+	q.t0t = sim.FromMs(q.t0)
 	for k := range q.weight {
 		w := get()
 		if !(w >= q.rule.WMin && w <= q.rule.WMax) {
