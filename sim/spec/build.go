@@ -1182,20 +1182,7 @@ func (c *checker) stdp(path string, s *STDP, cfg *synapse.Config, wdims []Dim, c
 	default:
 		c.add(path+".interaction", s.Interaction, "unknown interaction; expected all_to_all, nearest or pre_centred")
 	}
-	if cfg.Receptor == neuron.Inhibitory {
-		c.add(path, nil, "STDP on inhibitory projections is not available; it acts on excitatory weights")
-	}
-	if !cfg.Delay.IsConst() {
-		c.add(path, nil, "STDP needs one delay for the whole projection, not a distribution")
-	}
-	if lo, hi := cfg.Weight.Bounds(); len(c.errs) == n0 && (lo < r.WMin || hi > r.WMax) {
-		c.add(path, nil, "initial weights (from %v to %v) must lie within [w_min, w_max] = [%v, %v]", lo, hi, r.WMin, r.WMax)
-	}
-	if len(c.errs) == n0 {
-		if err := r.Check(); err != nil {
-			c.add(path, nil, "%v", err)
-		}
-	}
+	c.plasticTarget(path, cfg, n0, r.WMin, r.WMax, r.Check)
 	if triplet {
 		return r
 	}
@@ -1274,21 +1261,28 @@ func (c *checker) modulated(path string, s *STDP, cfg *synapse.Config, wdims []D
 	} else {
 		r.TauN = tn
 	}
+	c.plasticTarget(path, cfg, n0, r.WMin, r.WMax, r.Check)
+	return r, s.Volume
+}
+
+// plasticTarget checks what every STDP rule needs of its projection: excitatory synapses,
+// one delay, initial weights within the bounds; then the rule's own check, when nothing
+// was reported since n0 errors.
+func (c *checker) plasticTarget(path string, cfg *synapse.Config, n0 int, wmin, wmax float64, check func() error) {
 	if cfg.Receptor == neuron.Inhibitory {
 		c.add(path, nil, "STDP on inhibitory projections is not available; it acts on excitatory weights")
 	}
 	if !cfg.Delay.IsConst() {
 		c.add(path, nil, "STDP needs one delay for the whole projection, not a distribution")
 	}
-	if lo, hi := cfg.Weight.Bounds(); len(c.errs) == n0 && (lo < r.WMin || hi > r.WMax) {
-		c.add(path, nil, "initial weights (from %v to %v) must lie within [w_min, w_max] = [%v, %v]", lo, hi, r.WMin, r.WMax)
+	if lo, hi := cfg.Weight.Bounds(); len(c.errs) == n0 && (lo < wmin || hi > wmax) {
+		c.add(path, nil, "initial weights (from %v to %v) must lie within [w_min, w_max] = [%v, %v]", lo, hi, wmin, wmax)
 	}
 	if len(c.errs) == n0 {
-		if err := r.Check(); err != nil {
+		if err := check(); err != nil {
 			c.add(path, nil, "%v", err)
 		}
 	}
-	return r, s.Volume
 }
 
 // connectivity checks what a rule can only get wrong against the population sizes, so
