@@ -172,6 +172,13 @@ func (e *Engine) AddSource(name string, s Source) int32 {
 // schedule sets a source's pending emission and finds the earliest source again.
 func (e *Engine) schedule(ev Event) {
 	e.srcEv[e.groups[ev.Ref].src] = ev
+	if len(e.srcEv) == 1 {
+		e.srcMin = 0
+		if ev.T == Never {
+			e.srcMin = -1
+		}
+		return
+	}
 	e.srcMin = -1
 	bt := Never
 	for k, sv := range e.srcEv {
