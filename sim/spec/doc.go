@@ -117,7 +117,7 @@
 //	           spikes at one instant without end.
 //
 //	stdp       table, optional: makes the projection plastic (package plasticity).
-//	           rule       pair (default) or triplet
+//	           rule       pair (default), triplet or modulated
 //	           pair:      a_plus, a_minus (weights, >= 0), tau_plus, tau_minus (times > 0)
 //	           triplet:   a2_plus, a3_plus, a2_minus, a3_minus (weights, >= 0), tau_plus,
 //	                      tau_minus, tau_x, tau_y (times > 0) (Pfister & Gerstner 2006), or
