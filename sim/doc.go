@@ -14,7 +14,7 @@
 //
 // Events are totally ordered (contract 2 of the design):
 //
-//	time, then kind (Fire < Source < Deliver), then Ref, Pre, Off, then Seq
+//	time, then kind (Fire < Source < Deliver < Modulate), then Ref, Pre, Off, then Seq
 //
 // Fire events are threshold crossings; they live in the neuron populations' own indexed
 // heaps, not in the queue, and the engine compares the earliest crossing of every
@@ -28,12 +28,20 @@
 //
 // The engine is a deterministic state machine:
 //
-//	loop: take the earliest of (population crossings, queue head) before `until`
+//	loop: take the earliest of (population crossings, sources' next emissions, queue
+//	      head, pending modulator jumps) before `until`
 //	      crossing  -> Step: fire the neuron (spike -> observers, one Deliver entry per
 //	                   outgoing projection and delay group) or tighten its bound
 //	      Source    -> the source emits one unit's spike and schedules its next emission
 //	      Deliver   -> the projection hands one delay group of one presynaptic spike to
 //	                   the target population as one batch; the next group is re-queued
+//	      Modulate  -> a volume's modulated projections catch up to t, then it jumps
+//
+// Sources' next emissions are kept in a small array, not the queue, and an event pushed
+// when a one-event slot in front of the heap is free waits there; a source's delivery
+// with no delay that is certain to be next is made at once. None of this changes the
+// order above. Rewards (Engine.Reward) are jumps of neuromodulator volumes, scheduled at
+// any time, even by an observer during Run; they wait in a sorted list of their own.
 //
 // so the queue holds one entry per presynaptic spike and delay group, never one per
 // synapse. Run(until) processes exactly the events before until and leaves the rest

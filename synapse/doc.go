@@ -73,6 +73,12 @@
 // O(1) and every weight access is a sequential row walk. A projection with per-synapse
 // delays cannot be plastic: its arrivals differ per synapse.
 //
+// NewModPlastic runs three-factor STDP (plasticity.Modulated, NEST's
+// stdp_dopamine_synapse): the pair changes go into an eligibility per synapse and the
+// weight follows w' = c (n - b), with n the concentration of a Volume (sim.Volume) that
+// rewards make jump. A synapse is updated at its pre arrivals, its post neuron's spikes
+// and the volume's jumps, from values scaled to a reference time (no exp per synapse).
+//
 // # Geometric skips
 //
 // FixedProbability does not draw one number per candidate pair. Walking a row's
