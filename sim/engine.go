@@ -169,6 +169,25 @@ func (e *Engine) AddSource(name string, s Source) int32 {
 	return g
 }
 
+// Restart replaces source g's pending emission by one at next (sim.Never for none): a
+// source whose rates a program changed (neuron.RateCode) draws its next emission anew,
+// and the engine must be told. next must not be before the clock.
+func (e *Engine) Restart(g int32, next Time) error {
+	switch {
+	case g < 0 || int(g) >= len(e.groups) || e.groups[g].source == nil:
+		return fmt.Errorf("sim: population %d is not a source", g)
+	case next < e.now:
+		return fmt.Errorf("sim: restarting source %q at %v, before the clock %v", e.groups[g].name, next, e.now)
+	}
+	ev := Event{T: Never, Kind: KindSource, Ref: g}
+	if next != Never {
+		ev.T, ev.Seq = next, e.seq
+		e.seq++
+	}
+	e.schedule(ev)
+	return nil
+}
+
 // schedule sets a source's pending emission and finds the earliest source again.
 func (e *Engine) schedule(ev Event) {
 	e.srcEv[e.groups[ev.Ref].src] = ev
