@@ -3,8 +3,9 @@ package recordings
 import (
 	"fmt"
 	"image/color"
+	"maps"
 	"path/filepath"
-	"sort"
+	"slices"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -93,11 +94,7 @@ func WriteWeights(dir string, w *WeightSummary) (string, error) {
 		}
 	}
 	p.Y.Label.Text = "synapses"
-	names := make([]string, 0, len(w.last))
-	for n := range w.last {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(w.last))
 	for k, n := range names {
 		for _, snap := range []struct {
 			xs    []float64
@@ -222,11 +219,7 @@ func WriteWeightTrace(dir string, w *WeightSummary, rewardsMs []float64) (string
 	p.Title.Text = "Weight over time (ticks: rewards)"
 	p.X.Label.Text = "time (s)"
 	p.Y.Label.Text = "weight"
-	names := make([]string, 0, len(w.Traces))
-	for n := range w.Traces {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(w.Traces))
 	for k, n := range names {
 		if u := w.Units[n]; u != "" && len(names) == 1 {
 			p.Y.Label.Text = "weight (" + u + ")"

@@ -212,10 +212,10 @@ func (q *ModPlastic) advance(k int, a *at) {
 }
 
 // rebase moves t0 to tm when the scaled values would grow too large: every synapse is
-// brought up to tm first.
-func (q *ModPlastic) rebase(tm float64) {
+// brought up to tm first. It reports whether it did.
+func (q *ModPlastic) rebase(tm float64) bool {
 	if tm < q.rebAt {
-		return
+		return false
 	}
 	q.sweep(tm)
 	fc := math.Exp(-(tm - q.t0) / q.rule.TauC)
@@ -236,6 +236,7 @@ func (q *ModPlastic) rebase(tm float64) {
 	}
 	q.t0 = tm
 	q.rebAt = tm + traceRebase*q.minTau()
+	return true
 }
 
 // sweep brings every synapse up to tm.
@@ -252,8 +253,9 @@ func (q *ModPlastic) sweep(tm float64) {
 func (q *ModPlastic) Modulate(_ int32, t sim.Time) {
 	q.syncVolume()
 	tm := t.Ms()
-	q.rebase(tm)
-	q.sweep(tm)
+	if !q.rebase(tm) {
+		q.sweep(tm) // a rebase has swept already
+	}
 	q.jumped = true
 }
 
@@ -264,15 +266,6 @@ func (q *ModPlastic) syncVolume() {
 	}
 	q.jumped = false
 	q.ns = q.vol.v.N * math.Exp((q.vol.v.T-q.t0)/q.rule.TauN)
-}
-
-// bump records a spike at scale f in a scaled trace.
-func (q *ModPlastic) bump(v *float64, f float64) {
-	if q.reset {
-		*v = f
-	} else {
-		*v += f
-	}
 }
 
 // Deliver brings every synapse of pre's row up to t, depresses its eligibility by the
@@ -292,7 +285,7 @@ func (q *ModPlastic) Deliver(t sim.Time, pre, off int32, spike sim.SpikeFunc) (i
 			q.cs[k] -= dm * y
 		}
 	}
-	q.bump(&q.x[pre], math.Exp((tm-q.t0)/q.rule.TauPlus))
+	bump(&q.x[pre], math.Exp((tm-q.t0)/q.rule.TauPlus), q.reset)
 	return q.Projection.Deliver(t, pre, off, spike)
 }
 
@@ -311,7 +304,7 @@ func (q *ModPlastic) PostSpike(post int32, t sim.Time) {
 			q.cs[k] += dp * x
 		}
 	}
-	q.bump(&q.y[post], math.Exp((tm-q.t0)/q.rule.TauMinus))
+	bump(&q.y[post], math.Exp((tm-q.t0)/q.rule.TauMinus), q.reset)
 }
 
 // Eligibility returns the eligibility of synapse k of pre's row at t (not before its last

@@ -266,8 +266,8 @@ func (q *Plastic) evict(post int32, m int) {
 
 // bump records a spike at scale f = e^{(t - t0)/tau} in a scaled trace: +1 (all-to-all)
 // or a reset to 1.
-func (q *Plastic) bump(v *float64, f float64) {
-	if q.reset {
+func bump(v *float64, f float64, reset bool) {
+	if reset {
 		*v = f
 	} else {
 		*v += f
@@ -309,9 +309,9 @@ func (q *Plastic) Deliver(t sim.Time, pre, off int32, spike sim.SpikeFunc) (int,
 		}
 		ws[k] = w
 	}
-	q.bump(&q.r1[pre], up)
+	bump(&q.r1[pre], up, q.reset)
 	if q.r2 != nil {
-		q.bump(&q.r2[pre], math.Exp(x/q.rule.TauX))
+		bump(&q.r2[pre], math.Exp(x/q.rule.TauX), q.reset)
 	}
 	return q.Projection.Deliver(t, pre, off, spike)
 }
@@ -334,9 +334,9 @@ func (q *Plastic) PostSpike(post int32, t sim.Time) {
 	q.ents[int(post)*histCap+(int(h.start)+int(h.n))&(histCap-1)] = q.downP.at(n) * amp
 	h.n++
 	h.c = (h.c + 1) & cntMask
-	q.bump(&q.o1[post], q.upM.at(n))
+	bump(&q.o1[post], q.upM.at(n), q.reset)
 	if q.o2 != nil {
-		q.bump(&q.o2[post], math.Exp(x/q.rule.TauY))
+		bump(&q.o2[post], math.Exp(x/q.rule.TauY), q.reset)
 	}
 }
 

@@ -172,11 +172,12 @@ func windowRule(f windowFlags) (plasticity.STDP, string, error) {
 		return nil, "", usageError{fmt.Errorf("--rule %q: expected pair or triplet", f.rule)}
 	}
 	var r plasticity.Triplet
-	params := []struct {
+	type param struct {
 		flag, v string
 		d       spec.Dim
 		dst     *float64
-	}{
+	}
+	params := []param{
 		{"a-plus", pick("a-plus", f.aPlus, pre.aPlus), spec.Voltage, &r.A2Plus},
 		{"a-minus", pick("a-minus", f.aMinus, pre.aMinus), spec.Voltage, &r.A2Minus},
 		{"tau-plus", pick("tau-plus", f.tauPlus, pre.tauPlus), spec.Time, &r.TauPlus},
@@ -185,11 +186,7 @@ func windowRule(f windowFlags) (plasticity.STDP, string, error) {
 		{"w-max", pick("w-max", f.wMax, pre.wMax), spec.Voltage, &r.WMax},
 	}
 	if triplet {
-		params = append(params, []struct {
-			flag, v string
-			d       spec.Dim
-			dst     *float64
-		}{
+		params = append(params, []param{
 			{"a3-plus", pick("a3-plus", f.a3Plus, pre.a3Plus), spec.Voltage, &r.A3Plus},
 			{"a3-minus", pick("a3-minus", f.a3Minus, pre.a3Minus), spec.Voltage, &r.A3Minus},
 			{"tau-x", pick("tau-x", f.tauX, pre.tauX), spec.Time, &r.TauX},

@@ -1156,12 +1156,6 @@ func (c *checker) stdp(path string, s *STDP, cfg *synapse.Config, wdims []Dim, c
 	if v, d, ok := c.quantity(path+".w_min", s.WMin, false, 0, wdims...); ok {
 		r.WMin = conv(v, d)
 	}
-	switch {
-	case r.WMin < 0:
-		c.add(path+".w_min", s.WMin, "must not be negative: STDP here acts on excitatory weights")
-	case !(r.WMax >= r.WMin):
-		c.add(path+".w_max", s.WMax, "is below w_min")
-	}
 	if s.Mu != nil {
 		r.Mu = *s.Mu
 		if !(r.Mu >= 0 && r.Mu <= 1) {
@@ -1182,7 +1176,7 @@ func (c *checker) stdp(path string, s *STDP, cfg *synapse.Config, wdims []Dim, c
 	default:
 		c.add(path+".interaction", s.Interaction, "unknown interaction; expected all_to_all, nearest or pre_centred")
 	}
-	c.plasticTarget(path, cfg, n0, r.WMin, r.WMax, r.Check)
+	c.plasticTarget(path, s, cfg, n0, r.WMin, r.WMax, r.Check)
 	if triplet {
 		return r
 	}
@@ -1235,12 +1229,6 @@ func (c *checker) modulated(path string, s *STDP, cfg *synapse.Config, wdims []D
 	}
 	r.TauPlus, r.TauMinus, r.TauC = tau("tau_plus", s.TauPlus), tau("tau_minus", s.TauMinus), tau("tau_c", s.TauC)
 	r.WMin, r.WMax = weight("w_min", s.WMin, false), weight("w_max", s.WMax, true)
-	switch {
-	case r.WMin < 0:
-		c.add(path+".w_min", s.WMin, "must not be negative: STDP here acts on excitatory weights")
-	case !(r.WMax >= r.WMin):
-		c.add(path+".w_max", s.WMax, "is below w_min")
-	}
 	if s.B != nil {
 		r.B = *s.B
 		if math.IsNaN(r.B) || math.IsInf(r.B, 0) {
@@ -1261,14 +1249,20 @@ func (c *checker) modulated(path string, s *STDP, cfg *synapse.Config, wdims []D
 	} else {
 		r.TauN = tn
 	}
-	c.plasticTarget(path, cfg, n0, r.WMin, r.WMax, r.Check)
+	c.plasticTarget(path, s, cfg, n0, r.WMin, r.WMax, r.Check)
 	return r, s.Volume
 }
 
-// plasticTarget checks what every STDP rule needs of its projection: excitatory synapses,
-// one delay, initial weights within the bounds; then the rule's own check, when nothing
-// was reported since n0 errors.
-func (c *checker) plasticTarget(path string, cfg *synapse.Config, n0 int, wmin, wmax float64, check func() error) {
+// plasticTarget checks what every STDP rule needs of its bounds and projection: 0 <=
+// w_min <= w_max, excitatory synapses, one delay, initial weights within the bounds; then
+// the rule's own check, when nothing was reported since n0 errors.
+func (c *checker) plasticTarget(path string, s *STDP, cfg *synapse.Config, n0 int, wmin, wmax float64, check func() error) {
+	switch {
+	case wmin < 0:
+		c.add(path+".w_min", s.WMin, "must not be negative: STDP here acts on excitatory weights")
+	case !(wmax >= wmin):
+		c.add(path+".w_max", s.WMax, "is below w_min")
+	}
 	if cfg.Receptor == neuron.Inhibitory {
 		c.add(path, nil, "STDP on inhibitory projections is not available; it acts on excitatory weights")
 	}

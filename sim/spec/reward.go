@@ -88,9 +88,7 @@ func (c *checker) reward(path string, r Reward, sizeOf func(string) int) (reward
 		}
 	default:
 		p.when = true
-		var ok bool
-		p.pre, ok = c.neuron(path+".when.pre", r.When.Pre, sizeOf)
-		_ = ok
+		p.pre, _ = c.neuron(path+".when.pre", r.When.Pre, sizeOf)
 		p.post, _ = c.neuron(path+".when.post", r.When.Post, sizeOf)
 		if v, _, ok := c.quantity(path+".when.within", r.When.Within, true, 0, Time); ok {
 			if !(v > 0) {
@@ -138,10 +136,8 @@ func (p *pairTrigger) Spike(t sim.Time, g, u int32) {
 	}
 	if g == p.postG && u == p.postI && p.armed && t > p.lastPre && t-p.lastPre <= p.within {
 		p.armed = false
-		d := sim.FromMs(p.delay.Draw(p.r))
-		if err := p.e.Reward(p.vol, t+d, p.amount); err != nil && p.err == nil {
-			p.err = err
-		}
+		// The delay is not negative (checked), so the reward is never in the past.
+		_ = p.e.Reward(p.vol, t+sim.FromMs(p.delay.Draw(p.r)), p.amount)
 	}
 }
 
