@@ -1,0 +1,327 @@
+package readout
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+
+	"snn/neuron"
+	"snn/sim"
+)
+
+// DCParams are the parameters of the Diehl & Cook 2015 network (DefaultDC gives the
+// paper's). Potentials in mV, time constants in ms, conductances in units of the leak
+// conductance (the paper's dimensionless ge, gi).
+type DCParams struct {
+	Neurons int // N excitatory neurons, and as many inhibitory ones
+	Inputs  int // Poisson inputs, one per pixel (784)
+
+	Exc, Inh       neuron.Params     // VTh of Exc is the threshold before adaptation
+	ExcRev, InhRev neuron.CondParams // reversal potentials
+	ThetaPlus      float64           // mV added to an excitatory neuron's threshold per spike
+	TauTheta       float64           // ms, the decay of theta
+	WExcInh        float64           // excitatory neuron -> its inhibitory partner
+	WInhExc        float64           // inhibitory neuron -> every other excitatory neuron
+
+	WInit    float64 // initial input weights uniform in [0.01, 1.01) WInit
+	Norm     float64 // each excitatory neuron's input weights sum to Norm before each image
+	WMax     float64 // STDP bound
+	NuPre    float64 // depression per input spike, times the post trace
+	NuPost   float64 // potentiation per output spike, times pre and second post trace
+	TauPre   float64 // ms
+	TauPost1 float64 // ms
+	TauPost2 float64 // ms
+
+	Present, Rest sim.Time // one image's presentation and the rest after it
+	// Rate is the input rate per unit of pixel intensity (pixel/255) and of Intensity:
+	// the paper's pixel/8 Hz per intensity step, 255/8 Hz, at Intensity 2 pixel/4 Hz.
+	Rate      float64
+	Intensity float64 // the first presentation's intensity
+	MinSpikes int     // an image is presented again, one intensity step higher, below this
+	MaxRepeat int     // and at most this many times more
+	Seed      uint64
+	// Workers share the work on the neurons at each event; 0 chooses one per processor
+	// (GOMAXPROCS), up to one per 48 neurons. The results do not depend on it.
+	Workers int
+}
+
+// DefaultDC returns the paper's parameters for n excitatory neurons (Diehl & Cook 2015 and
+// their published code; ../shared/REFERENCES.md).
+func DefaultDC(n int) DCParams {
+	return DCParams{
+		Neurons: n, Inputs: 784,
+		Exc:       neuron.Params{TauM: 100, EL: -65, VTh: -52, VReset: -65, TRef: 5 * sim.Millisecond, TauE: 1, TauI: 2},
+		ExcRev:    neuron.CondParams{EE: 0, EI: -100},
+		Inh:       neuron.Params{TauM: 10, EL: -60, VTh: -40, VReset: -45, TRef: 2 * sim.Millisecond, TauE: 1, TauI: 2},
+		InhRev:    neuron.CondParams{EE: 0, EI: -85},
+		ThetaPlus: 0.05, TauTheta: 1e7,
+		WExcInh: 10.4, WInhExc: 17,
+		WInit: 0.3, Norm: 78, WMax: 1,
+		NuPre: 1e-4, NuPost: 1e-2, TauPre: 20, TauPost1: 20, TauPost2: 40,
+		Present: 350 * sim.Millisecond, Rest: 150 * sim.Millisecond,
+		Rate: 255.0 / 8, Intensity: 2, MinSpikes: 5, MaxRepeat: 16,
+		Seed: 1,
+	}
+}
+
+func (p *DCParams) check() error {
+	switch {
+	case p.Neurons < 1:
+		return fmt.Errorf("readout: Diehl & Cook network with %d neurons: want at least 1", p.Neurons)
+	case p.Inputs < 1:
+		return fmt.Errorf("readout: Diehl & Cook network with %d inputs: want at least 1", p.Inputs)
+	case !(p.Present > 0) || p.Rest < 0:
+		return fmt.Errorf("readout: presentation %v and rest %v: want a positive presentation and no negative rest", p.Present, p.Rest)
+	case !(p.Rate > 0) || !(p.Intensity > 0):
+		return fmt.Errorf("readout: input rate %v Hz at intensity %v: want both positive", p.Rate, p.Intensity)
+	case !(p.WMax > 0) || !(p.Norm > 0) || !(p.WInit >= 0):
+		return fmt.Errorf("readout: w_max %v, norm %v, initial scale %v: want w_max, norm positive", p.WMax, p.Norm, p.WInit)
+	case p.NuPre < 0 || p.NuPost < 0 || !(p.TauPre > 0 && p.TauPost1 > 0 && p.TauPost2 > 0 && p.TauTheta > 0):
+		return fmt.Errorf("readout: learning rates must not be negative and time constants must be positive")
+	case p.Workers < 0:
+		return fmt.Errorf("readout: %d workers: want 0 (automatic) or more", p.Workers)
+	case p.WExcInh < 0 || p.WInhExc < 0 || p.ThetaPlus < 0:
+		return fmt.Errorf("readout: conductance steps and theta_plus must not be negative")
+	}
+	return nil
+}
+
+// dcCell is one neuron's state, a cache line: (V, ge, gi) at t, V held at VReset until
+// refEnd, the adaptive threshold's theta (excitatory neurons), the scaled post traces
+// (p1, p2: e^{(t_last - T0)/tau}, T0 the presentation's start; 0 before any spike) and
+// key, the next time the neuron needs the loop: its crossing, or the end of its
+// refractory period (wake), or never.
+type dcCell struct {
+	v, ge, gi float64
+	t, refEnd sim.Time
+	theta     float64
+	p1, p2    float64
+	key       sim.Time
+	wake      bool
+}
+
+const dcNever = sim.Time(math.MaxInt64)
+
+// DiehlCook is the network of Diehl & Cook 2015: Inputs Poisson units, rate-coding the
+// pixels of an image, project all-to-all onto N conductance-based LIF neurons with
+// adaptive thresholds (input weights learnt by STDP and normalised); each excitatory
+// neuron drives one inhibitory neuron, which inhibits every other excitatory neuron. See
+// the package documentation for the equations, the event loop and what differs from the
+// paper's clock-driven code. A DiehlCook is not safe for concurrent use; Close stops its
+// helper goroutines.
+type DiehlCook struct {
+	p        DCParams
+	exc, inh *neuron.CondCell
+	e, i     []dcCell
+	w        []float64 // w[in*N + j]: input in -> excitatory neuron j
+	x        []float64 // scaled pre traces, e^{(t_last - T0)/tau_pre}
+	t0       sim.Time  // the current presentation's start (the traces' reference)
+	now      sim.Time
+	rng      *rand.PCG
+	r        *rand.Rand
+	in       []dcInput // this presentation's input spikes, sorted
+	rates    []float64
+	colSum   []float64
+	team     *dcTeam
+	job      dcJob
+
+	// Spikes of the presentation, for callers that replay them.
+	spikes []DCSpike
+	counts []float64
+
+	// Stats.
+	Presentations int64 // every presentation, repeats included
+	InputSpikes   int64
+	OutputSpikes  int64
+}
+
+type dcInput struct {
+	t  sim.Time
+	in int32
+}
+
+// DCSpike is an excitatory spike of a presentation: its time from the presentation's
+// start and the neuron.
+type DCSpike struct {
+	T      sim.Time
+	Neuron int32
+}
+
+// NewDiehlCook builds the network with weights drawn from p.Seed (stream "dc/init"); the
+// input spikes come from stream "dc/input".
+func NewDiehlCook(p DCParams) (*DiehlCook, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
+	exc, err := neuron.NewCondCell(p.Exc, p.ExcRev)
+	if err != nil {
+		return nil, fmt.Errorf("readout: excitatory neurons: %w", err)
+	}
+	inh, err := neuron.NewCondCell(p.Inh, p.InhRev)
+	if err != nil {
+		return nil, fmt.Errorf("readout: inhibitory neurons: %w", err)
+	}
+	n := p.Neurons
+	d := &DiehlCook{p: p, exc: exc, inh: inh,
+		e: make([]dcCell, n), i: make([]dcCell, n),
+		w: make([]float64, p.Inputs*n), x: make([]float64, p.Inputs),
+		rng: sim.PCG(p.Seed, "dc/input"), rates: make([]float64, p.Inputs),
+		colSum: make([]float64, n), counts: make([]float64, n)}
+	d.r = rand.New(d.rng)
+	init := sim.Stream(p.Seed, "dc/init")
+	for k := range d.w {
+		d.w[k] = (init.Float64() + 0.01) * p.WInit
+	}
+	for j := range d.e {
+		d.e[j] = dcCell{v: p.Exc.EL, key: dcNever}
+		d.i[j] = dcCell{v: p.Inh.EL, key: dcNever}
+	}
+	workers := p.Workers
+	if workers == 0 {
+		workers = dcWorkers(n, runtime.GOMAXPROCS(0))
+	}
+	if err := d.startTeam(min(workers, n)); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Params returns the network's parameters.
+func (d *DiehlCook) Params() DCParams { return d.p }
+
+// Weights returns the input weights, w[in*N + j] from input in to neuron j (the network's
+// own slice: read, do not keep across presentations).
+func (d *DiehlCook) Weights() []float64 { return d.w }
+
+// Theta returns neuron j's threshold adaptation (mV).
+func (d *DiehlCook) Theta(j int) float64 { return d.e[j].theta }
+
+// TraceBytes is the memory STDP needs for learning beyond the weights, counted from the
+// arrays: one pre trace per input and two post traces per neuron, 8 bytes each. (The
+// traces are kept as scaled values, so no times are stored.)
+func (d *DiehlCook) TraceBytes() int64 { return 8 * int64(len(d.x)+2*len(d.e)) }
+
+// Response is what one image evoked: the excitatory spike counts of its last presentation
+// (the one with at least MinSpikes spikes, or the last allowed), their spikes, and how
+// many presentations it took.
+type Response struct {
+	Counts    []float64 // per excitatory neuron (the network's own slice)
+	Spikes    []DCSpike // the network's own slice
+	Presented int
+	Intensity float64
+}
+
+// Present shows one image (pixel intensities in [0, 1], Inputs of them) for Present,
+// then lets the network rest for Rest; below MinSpikes excitatory spikes it presents the
+// image again one intensity step higher, up to MaxRepeat times. With learn, the input
+// weights are normalised before each presentation and learn by STDP, and thresholds
+// adapt; without, weights and thresholds stay fixed (the paper's test mode). The
+// network's helper goroutines work only within Present.
+func (d *DiehlCook) Present(img []float64, learn bool) (Response, error) {
+	if len(img) != d.p.Inputs {
+		return Response{}, fmt.Errorf("readout: image of %d pixels for a network of %d inputs", len(img), d.p.Inputs)
+	}
+	for in, px := range img {
+		if !(px >= 0 && px <= 1) {
+			return Response{}, fmt.Errorf("readout: pixel %d is %v, want 0 to 1", in, px)
+		}
+	}
+	intensity := d.p.Intensity
+	d.resume()
+	defer d.park()
+	var k int
+	for k = 0; ; k++ {
+		if learn {
+			d.normalise()
+		}
+		for in, px := range img {
+			d.rates[in] = px * d.p.Rate * intensity
+		}
+		d.present(learn)
+		total := 0.0
+		for _, c := range d.counts {
+			total += c
+		}
+		if total >= float64(d.p.MinSpikes) || k >= d.p.MaxRepeat {
+			break
+		}
+		intensity++
+	}
+	return Response{Counts: d.counts, Spikes: d.spikes, Presented: k + 1, Intensity: intensity}, nil
+}
+
+// normalise scales each neuron's input weights to sum Norm (a neuron with none keeps
+// them).
+func (d *DiehlCook) normalise() {
+	n := len(d.e)
+	clear(d.colSum)
+	for in := 0; in < d.p.Inputs; in++ {
+		row := d.w[in*n : (in+1)*n]
+		for j, w := range row {
+			d.colSum[j] += w
+		}
+	}
+	for j, s := range d.colSum {
+		if s > 0 {
+			d.colSum[j] = d.p.Norm / s
+		} else {
+			d.colSum[j] = 1
+		}
+	}
+	for in := 0; in < d.p.Inputs; in++ {
+		row := d.w[in*n : (in+1)*n]
+		for j := range row {
+			row[j] *= d.colSum[j]
+		}
+	}
+}
+
+// draw fills d.in with the presentation's Poisson input spikes in [t0, t0+Present),
+// sorted by time, then input.
+func (d *DiehlCook) draw(t0 sim.Time) {
+	d.in = d.in[:0]
+	end := t0 + d.p.Present
+	for in, r := range d.rates {
+		if r <= 0 {
+			continue
+		}
+		mean := 1e9 / r // ns
+		t := float64(t0)
+		for {
+			t += d.r.ExpFloat64() * mean
+			tt := sim.Time(math.Ceil(t))
+			if tt >= end {
+				break
+			}
+			d.in = append(d.in, dcInput{tt, int32(in)})
+		}
+	}
+	slices.SortFunc(d.in, func(a, b dcInput) int {
+		if a.t != b.t {
+			if a.t < b.t {
+				return -1
+			}
+			return 1
+		}
+		return int(a.in - b.in)
+	})
+}
+
+// rebase moves the traces' reference to t0 (exact: a product per trace).
+func (d *DiehlCook) rebase(t0 sim.Time) {
+	h := (t0 - d.t0).Ms()
+	fp, f1, f2 := math.Exp(-h/d.p.TauPre), math.Exp(-h/d.p.TauPost1), math.Exp(-h/d.p.TauPost2)
+	for k := range d.x {
+		d.x[k] *= fp
+	}
+	ft := math.Exp(-h / d.p.TauTheta)
+	for j := range d.e {
+		c := &d.e[j]
+		c.p1 *= f1
+		c.p2 *= f2
+		c.theta *= ft
+	}
+	d.t0 = t0
+}

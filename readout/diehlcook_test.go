@@ -1,0 +1,97 @@
+package readout
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"snn/sim"
+)
+
+// digitLike returns a synthetic 28x28 image: a bar whose position depends on k.
+func digitLike(k int) []float64 {
+	img := make([]float64, 784)
+	for r := 4; r < 24; r++ {
+		for c := 0; c < 3; c++ {
+			img[r*28+4+(k%7)*3+c] = 1
+		}
+	}
+	return img
+}
+
+// TestDiehlCookWorkers checks that the results do not depend on how many workers share
+// the neurons: spikes, weights and thresholds identical to the bit.
+func TestDiehlCookWorkers(t *testing.T) {
+	run := func(workers int) (*DiehlCook, [][]DCSpike) {
+		p := DefaultDC(100)
+		p.Workers = workers
+		p.Present, p.Rest = 100*sim.Millisecond, 50*sim.Millisecond
+		d, err := NewDiehlCook(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var all [][]DCSpike
+		for k := range 6 {
+			r, err := d.Present(digitLike(k), k < 4)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all = append(all, slices.Clone(r.Spikes))
+		}
+		d.Close()
+		return d, all
+	}
+	d1, s1 := run(1)
+	d2, s2 := run(2)
+	n := 0
+	for k := range s1 {
+		if !slices.Equal(s1[k], s2[k]) {
+			t.Fatalf("presentation %d: spikes differ with 2 workers:\n%v\n%v", k, s1[k], s2[k])
+		}
+		n += len(s1[k])
+	}
+	if !slices.Equal(d1.w, d2.w) {
+		t.Error("weights differ with 2 workers")
+	}
+	for j := range d1.e {
+		if d1.e[j] != d2.e[j] {
+			t.Fatalf("neuron %d: %+v, with 2 workers %+v", j, d1.e[j], d2.e[j])
+		}
+	}
+	if n < 30 {
+		t.Errorf("%d spikes: too few to compare", n)
+	}
+}
+
+// TestDiehlCookErrors: bad parameters and images are refused with the value named.
+func TestDiehlCookErrors(t *testing.T) {
+	for _, c := range []struct {
+		edit func(*DCParams)
+		want string
+	}{
+		{func(p *DCParams) { p.Neurons = 0 }, "0 neurons"},
+		{func(p *DCParams) { p.Inputs = -1 }, "-1 inputs"},
+		{func(p *DCParams) { p.Rate = 0 }, "rate"},
+		{func(p *DCParams) { p.Workers = -2 }, "-2 workers"},
+		{func(p *DCParams) { p.Exc.TauE = 0 }, "excitatory"},
+	} {
+		p := DefaultDC(10)
+		c.edit(&p)
+		if _, err := NewDiehlCook(p); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("error %v, want one naming %q", err, c.want)
+		}
+	}
+	d, err := NewDiehlCook(DefaultDC(10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := d.Present(make([]float64, 10), true); err == nil || !strings.Contains(err.Error(), "10 pixels") {
+		t.Errorf("short image: %v", err)
+	}
+	img := make([]float64, 784)
+	img[5] = 1.5
+	if _, err := d.Present(img, true); err == nil || !strings.Contains(err.Error(), "pixel 5") {
+		t.Errorf("pixel out of range: %v", err)
+	}
+}
