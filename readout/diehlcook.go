@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"time"
 
 	"snn/neuron"
 	"snn/sim"
@@ -229,8 +230,11 @@ func (d *DiehlCook) Present(img []float64, learn bool) (Response, error) {
 		}
 	}
 	intensity := d.p.Intensity
+	d.team.choose()
 	d.resume()
 	defer d.park()
+	start, inputs := time.Now(), d.InputSpikes
+	defer func() { d.team.measure(time.Since(start), d.InputSpikes-inputs) }()
 	var k int
 	for k = 0; ; k++ {
 		if learn {

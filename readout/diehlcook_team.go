@@ -3,6 +3,7 @@ package readout
 import (
 	"runtime"
 	"sync/atomic"
+	"time"
 
 	"snn/neuron"
 	"snn/sim"
@@ -41,6 +42,48 @@ type dcTeam struct {
 	gen   atomic.Int64
 	ack   []atomic.Int64
 	live  bool
+
+	// The team is not always faster: on a machine busy with other work a helper may be
+	// descheduled while the others wait. So Present measures its wall time per input
+	// spike with and without the helpers (solo) and keeps the faster, trying the other
+	// way every dcExplore calls. The results do not depend on it.
+	solo  bool
+	cost  [2]float64 // ns per input spike: [0] solo, [1] team; 0 until measured
+	calls int
+}
+
+// dcExplore: every this many calls Present tries the way it did not choose.
+const dcExplore = 25
+
+// choose decides whether this call works solo.
+func (tm *dcTeam) choose() {
+	if len(tm.cells) == 1 {
+		tm.solo = true
+		return
+	}
+	tm.calls++
+	teamBetter := tm.cost[1] == 0 || tm.cost[0] == 0 && tm.calls < dcExplore || (tm.cost[0] != 0 && tm.cost[1] <= tm.cost[0])
+	tm.solo = !teamBetter
+	if tm.calls%dcExplore == 0 {
+		tm.solo = !tm.solo
+	}
+}
+
+// measure records the cost of a call that worked through inputs input spikes.
+func (tm *dcTeam) measure(elapsed time.Duration, inputs int64) {
+	if len(tm.cells) == 1 || inputs == 0 {
+		return
+	}
+	k := 1
+	if tm.solo {
+		k = 0
+	}
+	c := float64(elapsed.Nanoseconds()) / float64(inputs)
+	if tm.cost[k] == 0 {
+		tm.cost[k] = c
+	} else {
+		tm.cost[k] += 0.3 * (c - tm.cost[k])
+	}
 }
 
 // workers returns how many workers a network of n neurons uses: one per processor, up
@@ -109,7 +152,7 @@ func (d *DiehlCook) doJob(cell *neuron.CondCell, lo, hi int) {
 // run does d.job on every neuron, sharing it among the team.
 func (d *DiehlCook) run() {
 	tm := d.team
-	if len(tm.cells) == 1 {
+	if tm.solo {
 		d.doJob(tm.cells[0], 0, len(d.e))
 		return
 	}
@@ -127,7 +170,7 @@ func (d *DiehlCook) run() {
 // resume wakes the helpers for a presentation; park sends them back to sleep.
 func (d *DiehlCook) resume() {
 	tm := d.team
-	if tm.live || len(tm.cells) == 1 {
+	if tm.live || tm.solo {
 		return
 	}
 	for w := 1; w < len(tm.cells); w++ {

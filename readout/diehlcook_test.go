@@ -95,3 +95,62 @@ func TestDiehlCookErrors(t *testing.T) {
 		t.Errorf("pixel out of range: %v", err)
 	}
 }
+
+// TestDiehlCookState saves a network after three presentations, restores it into a fresh
+// one and checks that both continue identically; damaged states are refused and leave
+// the network as it was.
+func TestDiehlCookState(t *testing.T) {
+	p := DefaultDC(20)
+	p.Present, p.Rest = 100*sim.Millisecond, 50*sim.Millisecond
+	a, err := NewDiehlCook(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	for k := range 3 {
+		if _, err := a.Present(digitLike(k), true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := a.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2 := p
+	p2.Seed = 99 // other weights and inputs, all replaced by the state
+	b, err := NewDiehlCook(p2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	w0 := slices.Clone(b.w)
+	for _, bad := range [][]byte{nil, []byte("junk"), st[:len(st)-3], append(slices.Clone(st), 0)} {
+		if err := b.UnmarshalBinary(bad); err == nil {
+			t.Errorf("a damaged state of %d bytes was accepted", len(bad))
+		}
+	}
+	if !slices.Equal(b.w, w0) {
+		t.Fatal("a refused state changed the network")
+	}
+	other, _ := NewDiehlCook(DefaultDC(21))
+	defer other.Close()
+	if err := other.UnmarshalBinary(st); err == nil || !strings.Contains(err.Error(), "20 neurons") {
+		t.Errorf("state of 20 neurons into 21: %v", err)
+	}
+	if err := b.UnmarshalBinary(st); err != nil {
+		t.Fatal(err)
+	}
+	spikes := 0
+	for k := 3; k < 6; k++ {
+		ra, _ := a.Present(digitLike(k), true)
+		sa := slices.Clone(ra.Spikes)
+		rb, _ := b.Present(digitLike(k), true)
+		if !slices.Equal(sa, rb.Spikes) {
+			t.Fatalf("presentation %d after restoring: spikes differ", k)
+		}
+		spikes += len(sa)
+	}
+	if !slices.Equal(a.w, b.w) || spikes == 0 {
+		t.Errorf("weights differ after restoring, or no spikes (%d)", spikes)
+	}
+}

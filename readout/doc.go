@@ -89,6 +89,55 @@
 // 2013) and Adam (Kingma & Ba 2015, Algorithm 1, with bias correction); see Optimizer. Both
 // apply unchanged to the pseudo-gradients of feedback alignment.
 //
+// # The Diehl & Cook network
+//
+// (Diehl & Cook 2015, "Unsupervised learning of digit recognition using spike-timing-
+// dependent plasticity", Front Comput Neurosci 9:99, and their published Brian code.)
+// DiehlCook: Inputs Poisson units, one per pixel at rate pixel * Rate * intensity (255/8
+// Hz per intensity step: pixel/4 Hz at the first intensity, 2), all-to-all onto N
+// excitatory conductance-based LIF neurons; excitatory neuron j drives inhibitory neuron
+// j (ge += 10.4), which inhibits every excitatory neuron but j (gi += 17). Both kinds
+// follow LIFCond's equation (conductances in units of the leak, so the paper's
+// dimensionless ge, gi):
+//
+//	tau_m dV/dt = (EL - V) + ge (EE - V) + gi (EI - V),   tau_e = 1 ms, tau_i = 2 ms
+//	excitatory: tau_m 100 ms, EL = reset -65 mV, EE 0, EI -100 mV, refractory 5 ms,
+//	            threshold -52 mV + theta, theta += 0.05 mV per spike, tau_theta 1e7 ms
+//	inhibitory: tau_m 10 ms, EL -60, reset -45, threshold -40 mV, EE 0, EI -85 mV, 2 ms
+//
+// Learning (the paper's rule with its "pre = 1", nearest-spike traces, weights clipped to
+// [0, w_max] at every update as Brian clips them): at an input spike of unit i at t,
+// w_ij = clip(w_ij - nu_pre x1_j(t)) for every j and the pre trace of i is set to 1; at a
+// spike of neuron j, w_ij = clip(w_ij + nu_post x_i(t) x2_j(t-)) for every i, then both
+// post traces of j are set to 1; x_i decays with tau_pre 20 ms, x1_j with 20 ms and x2_j
+// with 40 ms; nu_pre 1e-4, nu_post 1e-2, w_max 1. Before each presentation each neuron's
+// input weights are scaled to sum 78. An image is shown for 350 ms, then 150 ms of rest
+// without input; with fewer than 5 excitatory spikes it is shown again one intensity
+// step higher. Classification: AssignLabels gives each neuron the class it responded to
+// most on average, Vote predicts the class whose neurons respond most on average.
+//
+// The kernel is event-driven and exact, like the rest of the simulator: the input spikes
+// of a presentation are drawn at exact (1 ns) times, and at each input every excitatory
+// neuron is advanced to it by LIFCond's series (neuron.CondCell, about 1e-13 mV per step),
+// receives its weight, and gets as its key its first threshold crossing before the next
+// input (a bound on the conductances' effect rules most neurons out without a series);
+// the earliest key, an inhibitory neuron's next crossing, or a refractory period's end
+// is the next event if it comes before the next input. A spike is at the first tick at or
+// after the crossing. Post traces and pre traces are stored as e^{(t_last - T0)/tau},
+// T0 the presentation's start, so that a learning update is a multiply-add. The work on
+// the excitatory neurons at an input or an inhibitory spike is shared among workers
+// (DCParams.Workers), with results identical to the bit whatever their number.
+// TestDiehlCookReference checks spikes, weights, thresholds and potentials against an
+// independent RK4 simulation on a 1 us grid.
+//
+// What differs from the paper's code: Brian advanced the network on a 0.5 ms grid by
+// Euler steps, with input spikes on that grid, and gave the input synapses random delays
+// of 0-10 ms; here nothing is on a grid and there are no delays (as in BindsNET's
+// reimplementation and the description in the paper). theta is held within a
+// presentation and decays between presentations, exactly over the time since the last
+// one (within a presentation its decay would move the threshold by at most 500 ms / 1e7
+// ms = 5e-5 of theta, a few uV).
+//
 // # Memory for learning
 //
 // Memory and LearningMemoryBytes count, from the buffers themselves, what learning holds
