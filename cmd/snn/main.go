@@ -34,7 +34,7 @@ func main() {
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(runCmd(), examplesCmd(), analyzeCmd(), windowCmd())
+	root.AddCommand(runCmd(), examplesCmd(), analyzeCmd(), windowCmd(), compareCmd())
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "snn:", err)
 		var u usageError
