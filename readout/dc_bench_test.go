@@ -5,9 +5,14 @@ import (
 	"testing"
 )
 
-var benchWorkersFlag = flag.Int("dcworkers", 0, "workers of BenchmarkDiehlCook")
+var (
+	benchWorkersFlag = flag.Int("dcworkers", 0, "workers of BenchmarkDiehlCook")
+	benchNeuronsFlag = flag.Int("dcneurons", 100, "neurons of BenchmarkDiehlCook")
+)
 
-// BenchmarkDiehlCook presents MNIST training images, learning, to a 100-neuron network.
+// BenchmarkDiehlCook presents MNIST training images, learning, to a network of
+// -dcneurons neurons (100) shared among -dcworkers workers (0: automatic), after 20
+// images to warm it up; Msyn/s counts input spikes times neurons.
 func BenchmarkDiehlCook(b *testing.B) {
 	dir, err := MNISTDir()
 	if err != nil {
@@ -17,7 +22,7 @@ func BenchmarkDiehlCook(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	p := DefaultDC(100)
+	p := DefaultDC(*benchNeuronsFlag)
 	p.Workers = *benchWorkersFlag
 	d, err := NewDiehlCook(p)
 	if err != nil {
@@ -32,5 +37,5 @@ func BenchmarkDiehlCook(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(d.InputSpikes)*100/float64(b.Elapsed().Seconds())/1e6, "Msyn/s")
+	b.ReportMetric(float64(d.InputSpikes)*float64(*benchNeuronsFlag)/float64(b.Elapsed().Seconds())/1e6, "Msyn/s")
 }

@@ -52,6 +52,10 @@ type dcTeam struct {
 	calls int
 }
 
+// dcSpins is how many times a waiting worker polls before it yields its thread (a
+// poll is a few ns; a job a few us).
+const dcSpins = 1 << 14
+
 // dcExplore: every this many calls Present tries the way it did not choose.
 const dcExplore = 25
 
@@ -125,7 +129,7 @@ func (d *DiehlCook) worker(tm *dcTeam, w int) {
 				if g = tm.gen.Load(); g != seen {
 					break
 				}
-				if spins > 64 {
+				if spins > dcSpins {
 					runtime.Gosched()
 				}
 			}
@@ -160,7 +164,7 @@ func (d *DiehlCook) run() {
 	d.doJob(tm.cells[0], tm.lo[0], tm.lo[1])
 	for w := 1; w < len(tm.cells); w++ {
 		for spins := 0; tm.ack[w].Load() != g; spins++ {
-			if spins > 64 {
+			if spins > dcSpins {
 				runtime.Gosched()
 			}
 		}
