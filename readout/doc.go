@@ -138,6 +138,28 @@
 // one (within a presentation its decay would move the threshold by at most 500 ms / 1e7
 // ms = 5e-5 of theta, a few uV).
 //
+// # A spiking readout trained by reward
+//
+// RSTDP reads a feature network's spikes with Classes LIF neurons whose input synapses
+// learn by the simulator's three-factor rule (plasticity.Modulated on a
+// synapse.ModPlastic projection, one neuromodulator volume): eligibility from STDP
+// pairings, a reward after each presentation, +1 when the most active output is the
+// label and -1 otherwise, less a running mean of the reward per label (a critic, Fremaux,
+// Sprekeler & Gerstner 2010). No error vector reaches a synapse: only a scalar that every
+// synapse shares, as dopamine would. See the RSTDP type for the equations and timeline.
+//
+// # The comparison
+//
+// Comparison (snn compare) trains, on the same images: the MLP on pixels by backprop,
+// feedback alignment and direct feedback alignment; the Diehl & Cook network, one
+// unsupervised pass, then a labelling pass without learning whose responses assign the
+// neurons' labels (the vote), train a linear softmax readout by backprop on the spike
+// counts, and train the R-STDP readout on the spikes; then tests every system on the same
+// test images. Each system is reported with its accuracy, wall time, learning memory
+// counted from its buffers (the MLPs' activation caches, deltas, gradients and optimizer
+// state against the network's traces), signal scope (global error, local, local with a
+// global reward), phases (two-phase forward/backward or online) and the labels it used.
+//
 // # Memory for learning
 //
 // Memory and LearningMemoryBytes count, from the buffers themselves, what learning holds
