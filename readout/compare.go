@@ -2,6 +2,7 @@ package readout
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -173,6 +174,9 @@ type DCSummary struct {
 	TraceBytes          int64   `json:"trace_bytes"`
 	RunningBlock        int     `json:"running_block"`
 	ReadoutRunningBlock int     `json:"rstdp_running_block"`
+	// ResumedAt lists the training images at which the training pass was continued
+	// from a saved state (Comparison.Resume); TrainSeconds sums its sessions.
+	ResumedAt []int `json:"resumed_at,omitempty"`
 }
 
 // CompareReport is the outcome of a comparison.
@@ -184,7 +188,9 @@ type CompareReport struct {
 	Systems     []SystemResult  `json:"systems"`
 	Curves      []LearningCurve `json:"curves"`
 	DiehlCook   DCSummary       `json:"diehl_cook"`
-	WallSeconds float64         `json:"wall_seconds"`
+	// WallSeconds is Run's wall time; for a resumed comparison, plus the earlier
+	// sessions' training seconds (the time of an uninterrupted run, near enough).
+	WallSeconds float64 `json:"wall_seconds"`
 }
 
 // Comparison runs the systems of the comparison on one training and one test set:
@@ -200,16 +206,155 @@ type CompareReport struct {
 // Everything is seeded by Config.Seed, so a run is reproducible up to the wall times.
 // The network's passes dominate the cost: with DefaultCompare on all of MNIST (snn
 // compare with its defaults) it presents 80 000 images (60 000 learning, 10 000
-// labelling, 10 000 test) at tens of milliseconds each, against minutes for the MLPs.
+// labelling, 10 000 test), each advancing every neuron to every input spike, against
+// minutes for the MLPs (the README gives measured times).
 type Comparison struct {
 	Config CompareConfig
 	// Progress, when not nil, is told the stage and how far it is (done of total) as the
 	// comparison goes: every ten images and every epoch.
 	Progress func(stage string, done, total int)
+	// AfterImage, when not nil, is called after each image of the network's passes with
+	// the pass and the images done in it. An error it returns stops Run, which returns
+	// it (errors.Is and errors.As find it). During the training pass, Snapshot takes the
+	// state to continue from. The wall time spent in AfterImage is not counted in the
+	// passes' seconds.
+	AfterImage func(pass Pass, done int) error
+	// Resume, when not nil, is a training pass to continue, taken by Snapshot in a run
+	// of the same Config on the same training set: Run restores the network from it and
+	// goes on at image Resume.Done, so that the comparison ends as the uninterrupted one
+	// would, bit for bit (the wall times aside). Run checks what it can (the
+	// configuration, the sizes) and refuses a state that does not fit.
+	Resume *TrainState
 	// DC is the trained Diehl & Cook network after Run (the caller closes it), RSTDP the
 	// trained R-STDP readout.
 	DC    *DiehlCook
 	RSTDP *RSTDP
+
+	tr *trainRun // the training pass under way, for Snapshot
+}
+
+// Pass names one of the Diehl & Cook network's passes over images.
+type Pass int
+
+const (
+	TrainingPass  Pass = iota // unsupervised, with STDP, over every training image
+	LabellingPass             // without learning, over the first Label training images
+	TestPass                  // without learning, over the test images
+)
+
+func (p Pass) String() string {
+	switch p {
+	case TrainingPass:
+		return "training pass"
+	case LabellingPass:
+		return "labelling pass"
+	case TestPass:
+		return "test pass"
+	}
+	return fmt.Sprintf("Pass(%d)", int(p))
+}
+
+// TrainState is the unsupervised training pass stopped after Done images: what
+// continuing it needs besides the data. Comparison.Snapshot takes it and
+// Comparison.Resume continues from it. Every field but DC marshals to JSON (floats
+// round-trip exactly); DC is the network's own binary state.
+type TrainState struct {
+	Config      CompareConfig `json:"config"`       // with its defaults filled in
+	TrainImages int           `json:"train_images"` // of the training set
+	Done        int           `json:"done"`         // training images learnt from
+	// Seconds is the wall time of the training pass so far, summed over the sessions
+	// (the time between a stop and its resumption not counted); ResumedAt lists the
+	// images at which it was continued.
+	Seconds   float64 `json:"train_seconds"`
+	ResumedAt []int   `json:"resumed_at,omitempty"`
+	// Running is the running-accuracy curve so far; Prev and Cur are the spike counts of
+	// the last complete block (empty before the first) and of the block under way: Done
+	// = k*Block + len(Cur), and each row has Neurons counts.
+	Running LearningCurve `json:"running"`
+	Prev    [][]float64   `json:"prev_block"`
+	Cur     [][]float64   `json:"cur_block"`
+	DC      []byte        `json:"-"` // DiehlCook.MarshalBinary
+}
+
+// trainRun is the training pass under way.
+type trainRun struct {
+	n, done   int // images of the pass, and done
+	prev, cur [][]float64
+	running   LearningCurve
+	before    float64 // seconds of the earlier sessions
+	clock     *passClock
+	resumedAt []int
+}
+
+// passClock measures a pass's wall time without the time spent in AfterImage.
+type passClock struct {
+	t0, hook time.Time // start, and start of the AfterImage call under way
+	hooks    time.Duration
+}
+
+// elapsed is the pass's time up to the AfterImage call under way (or up to now).
+func (k *passClock) elapsed() time.Duration {
+	end := time.Now()
+	if !k.hook.IsZero() {
+		end = k.hook
+	}
+	return end.Sub(k.t0) - k.hooks
+}
+
+// Snapshot returns the training pass's state, to continue it later with Resume. It may
+// be called from AfterImage during the training pass only (the labelling and test
+// passes change the network's dynamic state, so that what they leave is not a
+// training state); otherwise it returns an error.
+func (c *Comparison) Snapshot() (*TrainState, error) {
+	tr := c.tr
+	if tr == nil || c.DC == nil {
+		return nil, fmt.Errorf("readout: comparison: no training pass under way to snapshot")
+	}
+	dc, err := c.DC.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	rows := func(m [][]float64) [][]float64 {
+		out := make([][]float64, len(m))
+		for k, r := range m {
+			out[k] = slices.Clone(r)
+		}
+		return out
+	}
+	return &TrainState{Config: c.Config, TrainImages: tr.n, Done: tr.done,
+		Seconds: tr.before + tr.clock.elapsed().Seconds(), ResumedAt: slices.Clone(tr.resumedAt),
+		Running: LearningCurve{System: tr.running.System, X: tr.running.X, Xs: slices.Clone(tr.running.Xs), Accuracy: slices.Clone(tr.running.Accuracy)},
+		Prev:    rows(tr.prev), Cur: rows(tr.cur), DC: dc}, nil
+}
+
+// checkResume checks that s can continue a training pass of c.Config over n images in
+// blocks of blk with a network of the given neurons.
+func (c *Comparison) checkResume(s *TrainState, n, blk int) error {
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("readout: comparison: cannot resume: "+format, a...)
+	}
+	switch {
+	case s.Config != c.Config:
+		return bad("the saved training pass ran with %+v, this comparison is %+v", s.Config, c.Config)
+	case s.TrainImages != n:
+		return bad("the saved training pass is over %d images, this training set has %d", s.TrainImages, n)
+	case s.Done < 0 || s.Done > n:
+		return bad("%d images done of %d", s.Done, n)
+	case len(s.Cur) != s.Done%blk || s.Done >= blk && len(s.Prev) != blk || s.Done < blk && len(s.Prev) != 0:
+		return bad("%d images done in blocks of %d, but the saved blocks hold %d and %d rows (want %d and %d)",
+			s.Done, blk, len(s.Prev), len(s.Cur), min(s.Done/blk, 1)*blk, s.Done%blk)
+	case len(s.Running.Xs) != len(s.Running.Accuracy) || len(s.Running.Xs) != max(s.Done/blk-1, 0):
+		return bad("%d images done in blocks of %d, but the running accuracy has %d points and %d values (want %d)",
+			s.Done, blk, len(s.Running.Xs), len(s.Running.Accuracy), max(s.Done/blk-1, 0))
+	case !(s.Seconds >= 0):
+		return bad("training time %g s", s.Seconds)
+	}
+	for k, r := range slices.Concat(s.Prev, s.Cur) {
+		if len(r) != c.Config.Neurons {
+			return bad("saved block row %d has %d counts, want %d (the neurons)", k, len(r), c.Config.Neurons)
+		}
+	}
+	return nil
 }
 
 func (c *Comparison) progress(stage string, done, total int) {
@@ -219,7 +364,9 @@ func (c *Comparison) progress(stage string, done, total int) {
 }
 
 // Run runs the comparison and returns its report. The configuration is checked first
-// (with its defaults filled in); an error names what was wrong.
+// (with its defaults filled in), and Resume if set; an error names what was wrong. With
+// Resume, the MLPs are trained again (they are deterministic and take minutes at most)
+// and the network's training pass goes on where Resume stopped.
 func (c *Comparison) Run(train, test *Dataset) (*CompareReport, error) {
 	if train == nil || test == nil {
 		return nil, fmt.Errorf("readout: comparison: nil data set")
@@ -231,6 +378,12 @@ func (c *Comparison) Run(train, test *Dataset) (*CompareReport, error) {
 	c.Config = cfg
 	start := time.Now()
 	rep := &CompareReport{Config: cfg, TrainImages: train.N, TestImages: test.N, Classes: train.Classes}
+	// The network is built (and restored) first, so that a state that does not fit is
+	// refused before the MLPs' minutes.
+	tr, err := c.newSpiking(train)
+	if err != nil {
+		return nil, err
+	}
 	for _, m := range []Method{Backprop, FeedbackAlignment, DirectFeedbackAlignment} {
 		res, curve, err := c.runMLP(m, train, test)
 		if err != nil {
@@ -239,10 +392,10 @@ func (c *Comparison) Run(train, test *Dataset) (*CompareReport, error) {
 		rep.Systems = append(rep.Systems, res)
 		rep.Curves = append(rep.Curves, curve)
 	}
-	if err := c.runSpiking(rep, train, test); err != nil {
+	if err := c.runSpiking(rep, tr, train, test); err != nil {
 		return nil, err
 	}
-	rep.WallSeconds = time.Since(start).Seconds()
+	rep.WallSeconds = tr.before + time.Since(start).Seconds()
 	return rep, nil
 }
 
@@ -352,105 +505,148 @@ const (
 	keepAll     // counts and spikes
 )
 
-// present runs rows [0, n) of ds through the network, keeping copies of the responses
-// (keepAll) or only showing each image's counts to each (the network's own slice).
-func (c *Comparison) present(d *DiehlCook, ds *Dataset, n int, learn bool, stage string, keep int, each func(i int, counts []float64)) (*dcPass, error) {
+// present runs rows [from, n) of ds through the network, keeping copies of the
+// responses (keepAll) or only showing each image's counts to each (the network's own
+// slice), and calling AfterImage after each. It returns the responses to rows [from, n)
+// and the pass's wall time, AfterImage's excluded.
+func (c *Comparison) present(d *DiehlCook, ds *Dataset, from, n int, learn bool, pass Pass, stage string, keep int, each func(i int, counts []float64) error) (*dcPass, time.Duration, error) {
 	nn := d.Params().Neurons
 	p := &dcPass{}
 	if keep == keepAll {
-		p.counts, p.flat, p.spikes = make([][]float64, n), make([]float64, n*nn), make([][]DCSpike, n)
+		p.counts, p.flat, p.spikes = make([][]float64, n-from), make([]float64, (n-from)*nn), make([][]DCSpike, n-from)
 	}
-	for i := range n {
+	clock := &passClock{t0: time.Now()}
+	if pass == TrainingPass && c.tr != nil {
+		c.tr.clock = clock
+	}
+	for i := from; i < n; i++ {
 		if i%10 == 0 {
 			c.progress(stage, i, n)
 		}
 		r, err := d.Present(ds.Row(i), learn)
 		if err != nil {
-			return nil, fmt.Errorf("readout: comparison: Diehl & Cook %s, image %d: %w", stage, i, err)
+			return nil, 0, fmt.Errorf("readout: comparison: Diehl & Cook %s, image %d: %w", stage, i, err)
 		}
 		if keep == keepAll {
-			row := p.flat[i*nn : (i+1)*nn : (i+1)*nn]
+			k := i - from
+			row := p.flat[k*nn : (k+1)*nn : (k+1)*nn]
 			copy(row, r.Counts)
-			p.counts[i] = row
-			p.spikes[i] = append([]DCSpike(nil), r.Spikes...)
+			p.counts[k] = row
+			p.spikes[k] = append([]DCSpike(nil), r.Spikes...)
 		}
 		if each != nil {
-			each(i, r.Counts)
+			if err := each(i, r.Counts); err != nil {
+				return nil, 0, err
+			}
+		}
+		if c.AfterImage != nil {
+			clock.hook = time.Now()
+			err := c.AfterImage(pass, i+1)
+			clock.hooks += time.Since(clock.hook)
+			clock.hook = time.Time{}
+			if err != nil {
+				return nil, 0, err
+			}
 		}
 	}
 	c.progress(stage, n, n)
-	return p, nil
+	return p, clock.elapsed(), nil
 }
 
-// runSpiking trains the Diehl & Cook network and its three readouts.
-func (c *Comparison) runSpiking(rep *CompareReport, train, test *Dataset) error {
+// newSpiking builds the Diehl & Cook network (c.DC) and its training pass, restored
+// from c.Resume if set.
+func (c *Comparison) newSpiking(train *Dataset) (*trainRun, error) {
 	cfg := c.Config
-	classes := train.Classes
+	blk := cfg.block(train.N)
+	if s := c.Resume; s != nil {
+		if err := c.checkResume(s, train.N, blk); err != nil {
+			return nil, err
+		}
+	}
 	dp := DefaultDC(cfg.Neurons)
 	dp.Inputs, dp.Seed = train.Dim, cfg.Seed
 	d, err := NewDiehlCook(dp)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	c.DC = d
+	tr := &trainRun{n: train.N, running: LearningCurve{System: "Diehl & Cook, vote (running, during training)", X: "images"},
+		prev: make([][]float64, 0, blk), cur: make([][]float64, 0, blk)}
+	if s := c.Resume; s != nil {
+		if err := d.UnmarshalBinary(s.DC); err != nil {
+			return nil, fmt.Errorf("readout: comparison: cannot resume: %w", err)
+		}
+		tr.done, tr.before = s.Done, s.Seconds
+		tr.resumedAt = append(slices.Clone(s.ResumedAt), s.Done)
+		tr.running.Xs, tr.running.Accuracy = slices.Clone(s.Running.Xs), slices.Clone(s.Running.Accuracy)
+		for _, r := range s.Prev {
+			tr.prev = append(tr.prev, slices.Clone(r))
+		}
+		for _, r := range s.Cur {
+			tr.cur = append(tr.cur, slices.Clone(r))
+		}
+	}
+	return tr, nil
+}
+
+// runSpiking trains the Diehl & Cook network, starting from tr, and its three readouts.
+func (c *Comparison) runSpiking(rep *CompareReport, tr *trainRun, train, test *Dataset) error {
+	cfg := c.Config
+	classes := train.Classes
+	d := c.DC
 	n := cfg.Neurons
 	sum := &rep.DiehlCook
 	*sum = DCSummary{Neurons: n, TrainImages: train.N, LabelImages: cfg.Label, TestImages: test.N,
-		WeightBytes: 8 * int64(len(d.Weights())), TraceBytes: d.TraceBytes()}
+		WeightBytes: 8 * int64(len(d.Weights())), TraceBytes: d.TraceBytes(), ResumedAt: tr.resumedAt}
 
 	// Unsupervised training, one pass; the running accuracy of each block uses the
 	// labels assigned from the previous block's responses (Diehl & Cook's own monitor).
 	blk := cfg.block(train.N)
 	sum.RunningBlock = blk
-	running := LearningCurve{System: "Diehl & Cook, vote (running, during training)", X: "images"}
-	t0 := time.Now()
-	prev, cur := make([][]float64, 0, blk), make([][]float64, 0, blk)
-	var blockErr error
-	_, err = c.present(d, train, train.N, true, "Diehl & Cook: unsupervised training", keepNothing, func(i int, counts []float64) {
-		cur = append(cur, append([]float64(nil), counts...))
-		if len(cur) < blk || blockErr != nil {
-			return
+	c.tr = tr
+	_, elapsed, err := c.present(d, train, tr.done, train.N, true, TrainingPass, "Diehl & Cook: unsupervised training", keepNothing, func(i int, counts []float64) error {
+		tr.done = i + 1
+		tr.cur = append(tr.cur, slices.Clone(counts))
+		if len(tr.cur) < blk {
+			return nil
 		}
-		if len(prev) == blk {
+		if len(tr.prev) == blk {
 			from := i + 1 - blk
-			assign, err := AssignLabels(prev, train.Labels[from-blk:from], classes)
+			assign, err := AssignLabels(tr.prev, train.Labels[from-blk:from], classes)
 			if err != nil {
-				blockErr = err
-				return
+				return err
 			}
 			right := 0
-			for k, cnt := range cur {
+			for k, cnt := range tr.cur {
 				if Vote(cnt, assign, classes) == train.Labels[from+k] {
 					right++
 				}
 			}
-			running.Xs = append(running.Xs, float64(i+1))
-			running.Accuracy = append(running.Accuracy, float64(right)/float64(blk))
+			tr.running.Xs = append(tr.running.Xs, float64(i+1))
+			tr.running.Accuracy = append(tr.running.Accuracy, float64(right)/float64(blk))
 		}
-		prev, cur = cur, prev[:0]
+		tr.prev, tr.cur = tr.cur, tr.prev[:0]
+		return nil
 	})
+	c.tr = nil
 	if err != nil {
 		return err
 	}
-	if blockErr != nil {
-		return blockErr
-	}
-	sum.TrainSeconds = time.Since(t0).Seconds()
+	running := tr.running
+	sum.TrainSeconds = tr.before + elapsed.Seconds()
 	sum.MsPerImage = 1000 * sum.TrainSeconds / float64(train.N)
 
 	// Labelling pass and test pass, without learning.
-	t0 = time.Now()
-	lab, err := c.present(d, train, cfg.Label, false, "Diehl & Cook: labelling pass", keepAll, nil)
+	lab, elapsed, err := c.present(d, train, 0, cfg.Label, false, LabellingPass, "Diehl & Cook: labelling pass", keepAll, nil)
 	if err != nil {
 		return err
 	}
-	sum.LabelSeconds = time.Since(t0).Seconds()
-	t0 = time.Now()
-	tst, err := c.present(d, test, test.N, false, "Diehl & Cook: test pass", keepAll, nil)
+	sum.LabelSeconds = elapsed.Seconds()
+	tst, elapsed, err := c.present(d, test, 0, test.N, false, TestPass, "Diehl & Cook: test pass", keepAll, nil)
 	if err != nil {
 		return err
 	}
-	sum.TestSeconds = time.Since(t0).Seconds()
+	sum.TestSeconds = elapsed.Seconds()
 	sum.Presentations, sum.InputSpikes, sum.OutputSpikes = d.Presentations, d.InputSpikes, d.OutputSpikes
 	total := 0.0
 	for _, row := range tst.counts {
@@ -466,7 +662,7 @@ func (c *Comparison) runSpiking(rep *CompareReport, train, test *Dataset) error 
 	online := "online (STDP during presentation)"
 
 	// (i) Diehl & Cook's vote.
-	t0 = time.Now()
+	t0 := time.Now()
 	assign, err := AssignLabels(lab.counts, labels, classes)
 	if err != nil {
 		return err

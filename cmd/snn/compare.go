@@ -1,19 +1,30 @@
 package main
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"encoding"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"snn/readout"
@@ -37,10 +48,24 @@ type compareFlags struct {
 	seed                  uint64
 	data, out             string
 	quiet                 bool
+	checkpointEvery       int           // training images between checkpoints (0: none by count)
+	checkpointInterval    time.Duration // wall time between checkpoints (0: none by time)
+	resume                string
+
+	// Tests: stop as on SIGINT once stopAfter training images are done; fail at
+	// crashAfter as a kill would, without writing a checkpoint.
+	stopAfter, crashAfter int
 }
 
-func compareCmd() *cobra.Command {
-	var f compareFlags
+// compareConfigFlags are the flags that set the comparison: a checkpoint records them
+// and --resume takes them from it.
+var compareConfigFlags = []string{"train", "test", "label", "neurons", "hidden", "epochs", "batch", "lr", "decay",
+	"readout-epochs", "readout-lr", "rstdp-passes", "block", "seed", "data"}
+
+func compareCmd() *cobra.Command { return compareCommand(&compareFlags{}) }
+
+// compareCommand is snn compare with its flags parsed into f.
+func compareCommand(f *compareFlags) *cobra.Command {
 	d := readout.DefaultCompare()
 	cmd := &cobra.Command{
 		Use:   "compare",
@@ -65,13 +90,39 @@ Writes into DIR (default: a new folder under ./runs):
   receptive_fields.png        the Diehl & Cook neurons' input weights as 28x28 tiles
   confusion_*.png             one confusion matrix per system
   dc.state, rstdp.state       the trained Diehl & Cook network and R-STDP readout
+  checkpoint.bin              while the network trains: its state, to continue from
+                              (removed once the report is written)
 
-The full comparison (the defaults) presents 80 000 images to the spiking network and
-takes about an hour on two cores (30 ms an image at 100 neurons); --train 2000 --test 1000
-runs in about three minutes.`,
+The full comparison (the defaults) presents 80 000 images to the spiking network, one
+at a time; these passes take far longer than the MLPs' training, in proportion to
+--train, --label and --test, and longer with more --neurons. The progress report gives
+the rate and the time left of each stage.
+
+Checkpoints and resuming: during the network's unsupervised training pass, checkpoint.bin
+is written (atomically) every --checkpoint-every images and every --checkpoint-interval
+of wall time, and after the last training image. SIGINT (Ctrl-C) or SIGTERM during the
+training pass writes one and stops (exit status 130 or 143); a second signal exits at
+once. Then, or after a kill or crash,
+
+  snn compare --resume DIR
+
+trains the MLPs again (deterministic, the same results), restores the network and
+continues at the image after the checkpoint; the report equals that of an uninterrupted
+run, wall times aside. The labelling and test passes and the readouts are not
+checkpointed: stopped there, a resumed run does them again from the end of training.
+A signal before the training pass (during the MLPs) or after the test pass (readouts)
+exits at once. --resume takes the comparison's flags from the checkpoint; one given with
+another value is refused (--data may name another directory if its images are the same).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return compare(f, cmd.OutOrStdout(), os.Stderr)
+			var ck *compareCheckpoint
+			if f.resume != "" {
+				var err error
+				if ck, err = resumeFlags(cmd.Flags(), f.resume); err != nil {
+					return err
+				}
+			}
+			return compare(*f, ck, flagValues(cmd.Flags()), cmd.OutOrStdout(), os.Stderr)
 		},
 	}
 	fl := cmd.Flags()
@@ -92,6 +143,9 @@ runs in about three minutes.`,
 	fl.StringVar(&f.data, "data", "", "directory of the MNIST IDX files (default: the GoMNIST module in the module cache)")
 	fl.StringVarP(&f.out, "out", "o", "", "output directory (default: runs/compare-TIMESTAMP)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress report (a bar on a terminal, log lines otherwise)")
+	fl.IntVar(&f.checkpointEvery, "checkpoint-every", 2000, "write DIR/checkpoint.bin every this many training images of the network (0: not by count)")
+	fl.DurationVar(&f.checkpointInterval, "checkpoint-interval", 5*time.Minute, "also write it every this much wall time of the training pass (0: not by time)")
+	fl.StringVar(&f.resume, "resume", "", "continue the comparison in this directory from its checkpoint.bin")
 	return cmd
 }
 
@@ -99,6 +153,10 @@ runs in about three minutes.`,
 func (f compareFlags) check() error {
 	bad := func(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
 	switch {
+	case f.checkpointEvery < 0:
+		return bad("--checkpoint-every %d: expected a number of images, or 0 for none by count", f.checkpointEvery)
+	case f.checkpointInterval < 0:
+		return bad("--checkpoint-interval %v: expected a positive duration such as 5m, or 0 for none by time", f.checkpointInterval)
 	case f.train < 1 || f.train > mnistTrainN:
 		return bad("--train %d: expected 1 to %d (MNIST's training images)", f.train, mnistTrainN)
 	case f.test < 1 || f.test > mnistTestN:
@@ -154,12 +212,18 @@ func compareData(f compareFlags) (train, test *readout.Dataset, dir string, err 
 	return train, test, dir, nil
 }
 
-func compare(f compareFlags, stdout io.Writer, stderr *os.File) error {
+// compare runs the comparison, or continues the one whose checkpoint is ck (--resume;
+// f then holds its flags), and writes its outputs. flags are the values of
+// compareConfigFlags, for the checkpoints.
+func compare(f compareFlags, ck *compareCheckpoint, flags map[string]string, stdout io.Writer, stderr *os.File) error {
 	if err := f.check(); err != nil {
 		return err
 	}
 	dir := f.out
-	if dir == "" {
+	switch {
+	case ck != nil:
+		dir = f.resume
+	case dir == "":
 		dir = filepath.Join("runs", "compare-"+time.Now().Format("20060102-150405"))
 		for k := 2; exists(dir); k++ {
 			dir = filepath.Join("runs", fmt.Sprintf("compare-%s-%d", time.Now().Format("20060102-150405"), k))
@@ -168,12 +232,20 @@ func compare(f compareFlags, stdout io.Writer, stderr *os.File) error {
 	if exists(filepath.Join(dir, "report.json")) {
 		return usageError{fmt.Errorf("-o %s already holds a comparison (report.json); choose another -o or remove it", dir)}
 	}
+	if ck == nil && exists(filepath.Join(dir, compareCheckpointFile)) {
+		return usageError{fmt.Errorf("-o %s holds an unfinished comparison (%s); continue it with: snn compare --resume %s (or choose another -o, or remove it)", dir, compareCheckpointFile, dir)}
+	}
 	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
 		return usageError{fmt.Errorf("-o %s: not a directory", dir)}
 	}
 	train, test, dataDir, err := compareData(f)
 	if err != nil {
 		return err
+	}
+	digest := dataDigest(train, test)
+	if ck != nil && digest != ck.DataSHA256 {
+		return usageError{fmt.Errorf("--data %s: its first %d training and %d test images differ from those %s was made with (from %s)",
+			dataDir, f.train, f.test, filepath.Join(dir, compareCheckpointFile), ck.Data)}
 	}
 	cfg := readout.CompareConfig{Hidden: f.hidden, Epochs: f.epochs, BatchSize: f.batch, LearningRate: f.lr, Decay: f.decay,
 		Neurons: f.neurons, Label: f.label, ReadoutEpochs: f.readoutEpochs, ReadoutLearningRate: f.readoutLR,
@@ -184,8 +256,19 @@ func compare(f compareFlags, stdout io.Writer, stderr *os.File) error {
 
 	prog := newStageProgress(stderr, f.quiet)
 	c := &readout.Comparison{Config: cfg, Progress: prog.update}
+	ckp := &compareCheckpointer{c: c, dir: dir, flags: f, stderr: stderr, trainN: train.N, testN: test.N,
+		head: compareCheckpoint{Version: version, Flags: flags, Data: dataDir, DataSHA256: digest}}
+	ckp.saved.Store(-1)
+	if ck != nil {
+		c.Resume = ck.State
+		ckp.saved.Store(int64(ck.State.Done))
+		fmt.Fprintf(stderr, "snn: resuming %s: the MLPs again, then the network's training pass from image %d of %d\n", dir, ck.State.Done, ck.State.TrainImages)
+	}
+	c.AfterImage = ckp.afterImage
+	ckp.listen()
 	started := time.Now().UTC()
 	rep, err := c.Run(train, test)
+	ckp.stopListening()
 	prog.finish()
 	if c.DC != nil {
 		defer c.DC.Close()
@@ -260,9 +343,296 @@ func compare(f compareFlags, stdout io.Writer, stderr *os.File) error {
 	if err := recordings.WriteAtomic(filepath.Join(dir, "report.md"), []byte(md)); err != nil {
 		return err
 	}
+	// The report is complete: the checkpoint has served.
+	if err := os.Remove(filepath.Join(dir, compareCheckpointFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
 	fmt.Fprint(stdout, compareTable(rep))
 	fmt.Fprintf(stdout, "\nwrote %s: report.json, report.md, %s\n", dir, strings.Join(files, ", "))
 	return nil
+}
+
+// compareCheckpointFile is the checkpoint of a comparison's training pass, in its DIR.
+const compareCheckpointFile = "checkpoint.bin"
+
+// compareCheckpointMagic opens a checkpoint. The file is
+//
+//	snn compare checkpoint 1\n   this line: the format and its version
+//	{...}\n                      the header, compareCheckpoint as JSON on one line
+//	<dc_bytes bytes>             the network's state (readout.DiehlCook.MarshalBinary)
+//
+// so that head -c 2000 shows what it holds.
+const compareCheckpointMagic = "snn compare checkpoint 1\n"
+
+// compareCheckpoint is a checkpoint's header: the comparison's flags, the data's
+// identity and the training pass's state, whose network part follows the header.
+type compareCheckpoint struct {
+	Version    string              `json:"snn_version"`
+	Written    time.Time           `json:"written"`
+	Flags      map[string]string   `json:"flags"`       // compareConfigFlags, given or default
+	Data       string              `json:"data"`        // the directory the images came from
+	DataSHA256 string              `json:"data_sha256"` // of the images and labels (dataDigest)
+	DCBytes    int                 `json:"dc_bytes"`
+	DCSHA256   string              `json:"dc_sha256"`
+	State      *readout.TrainState `json:"state"`
+}
+
+// encode returns the checkpoint file's bytes.
+func (ck *compareCheckpoint) encode() ([]byte, error) {
+	h := sha256.Sum256(ck.State.DC)
+	ck.DCBytes, ck.DCSHA256 = len(ck.State.DC), hex.EncodeToString(h[:])
+	head, err := json.Marshal(ck) // escapes newlines: one line
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, 0, len(compareCheckpointMagic)+len(head)+1+len(ck.State.DC))
+	b = append(append(append(append(b, compareCheckpointMagic...), head...), '\n'), ck.State.DC...)
+	return b, nil
+}
+
+// readCompareCheckpoint reads and checks a checkpoint file; an error says what is wrong
+// with it (os.ErrNotExist when there is none).
+func readCompareCheckpoint(path string) (*compareCheckpoint, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.HasPrefix(b, []byte(compareCheckpointMagic)) {
+		return nil, fmt.Errorf("%s: not a checkpoint of snn compare (expected it to begin with %q)", path, strings.TrimSpace(compareCheckpointMagic))
+	}
+	b = b[len(compareCheckpointMagic):]
+	k := bytes.IndexByte(b, '\n')
+	if k < 0 {
+		return nil, fmt.Errorf("%s: truncated: the header does not end", path)
+	}
+	ck := &compareCheckpoint{}
+	if err := json.Unmarshal(b[:k], ck); err != nil {
+		return nil, fmt.Errorf("%s: damaged header: %w", path, err)
+	}
+	if ck.State == nil || ck.Flags == nil {
+		return nil, fmt.Errorf("%s: damaged header: expected the flags and the training state", path)
+	}
+	dc := b[k+1:]
+	if len(dc) != ck.DCBytes {
+		return nil, fmt.Errorf("%s: truncated or damaged: %d bytes of network state, the header announces %d", path, len(dc), ck.DCBytes)
+	}
+	if h := sha256.Sum256(dc); hex.EncodeToString(h[:]) != ck.DCSHA256 {
+		return nil, fmt.Errorf("%s: damaged: the network's state does not match its SHA-256 in the header", path)
+	}
+	ck.State.DC = dc
+	return ck, nil
+}
+
+// flagValues returns the values of compareConfigFlags.
+func flagValues(fl *pflag.FlagSet) map[string]string {
+	m := make(map[string]string, len(compareConfigFlags))
+	for _, name := range compareConfigFlags {
+		m[name] = fl.Lookup(name).Value.String()
+	}
+	return m
+}
+
+// resumeFlags reads the checkpoint in dir and sets the comparison's flags from it: a
+// flag given with another value is a usage error naming both (but --data may name
+// another directory: compare checks the images themselves).
+func resumeFlags(fl *pflag.FlagSet, dir string) (*compareCheckpoint, error) {
+	if o, _ := fl.GetString("out"); fl.Changed("out") && filepath.Clean(o) != filepath.Clean(dir) {
+		return nil, usageError{fmt.Errorf("--resume %s continues the comparison in %s; drop -o %s", dir, dir, o)}
+	}
+	if st, err := os.Stat(dir); err != nil {
+		return nil, usageError{fmt.Errorf("--resume %s: %w", dir, err)}
+	} else if !st.IsDir() {
+		return nil, usageError{fmt.Errorf("--resume %s: not a directory", dir)}
+	}
+	if exists(filepath.Join(dir, "report.json")) {
+		return nil, usageError{fmt.Errorf("--resume %s: the comparison there is complete (report.json); nothing to continue", dir)}
+	}
+	path := filepath.Join(dir, compareCheckpointFile)
+	ck, err := readCompareCheckpoint(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil, usageError{fmt.Errorf("--resume %s: no %s there: the comparison wrote none (it stopped before the network's training pass, or this is not its directory); run it again without --resume", dir, compareCheckpointFile)}
+	case err != nil:
+		return nil, usageError{fmt.Errorf("--resume: %w", err)}
+	case ck.Version != version:
+		return nil, usageError{fmt.Errorf("%s was written by snn %s; this is snn %s, which cannot resume it exactly", path, ck.Version, version)}
+	}
+	for _, name := range compareConfigFlags {
+		v, ok := ck.Flags[name]
+		if !ok {
+			return nil, usageError{fmt.Errorf("%s: damaged header: no --%s among its flags", path, name)}
+		}
+		f := fl.Lookup(name)
+		switch {
+		case f.Changed && name == "data":
+		case f.Changed && f.Value.String() != v:
+			return nil, usageError{fmt.Errorf("--%s %s: %s was made with --%s %s; drop the flag or give the same value", name, f.Value, path, name, v)}
+		case !f.Changed:
+			if err := fl.Set(name, v); err != nil {
+				return nil, usageError{fmt.Errorf("%s: --%s %q: %w", path, name, v, err)}
+			}
+		}
+	}
+	return ck, nil
+}
+
+// dataDigest identifies the images and labels of data sets: SHA-256 of their sizes,
+// values (float64 bits) and labels, little-endian.
+func dataDigest(sets ...*readout.Dataset) string {
+	h := sha256.New()
+	buf := make([]byte, 0, 1<<16)
+	put := func(v uint64) {
+		if buf = binary.LittleEndian.AppendUint64(buf, v); len(buf) == cap(buf) {
+			h.Write(buf)
+			buf = buf[:0]
+		}
+	}
+	for _, ds := range sets {
+		put(uint64(ds.N))
+		put(uint64(ds.Dim))
+		put(uint64(ds.Classes))
+		for _, v := range ds.X {
+			put(math.Float64bits(v))
+		}
+		for _, y := range ds.Labels {
+			put(uint64(y))
+		}
+	}
+	h.Write(buf)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// What a signal finds the comparison doing.
+const (
+	beforePasses = iota // the MLPs (and loading): nothing to save, exit at once
+	inPasses            // the network's passes: stop cleanly after the current image
+	afterPasses         // the readouts: the checkpoint is on disk, exit at once
+)
+
+// compareCheckpointer writes the training pass's checkpoints (Comparison.AfterImage)
+// and turns SIGINT and SIGTERM into a clean stop.
+type compareCheckpointer struct {
+	c      *readout.Comparison
+	dir    string
+	flags  compareFlags
+	head   compareCheckpoint // the header's fixed part
+	stderr *os.File
+	trainN int
+	testN  int
+	last   time.Time    // of the last checkpoint written, or of the first image
+	saved  atomic.Int64 // training images in the checkpoint on disk, -1 for none
+
+	sigs  chan os.Signal
+	stop  atomic.Value // the os.Signal received
+	mu    sync.Mutex   // over phase, between the signal handler and the comparison
+	phase int
+}
+
+// compareStopped is the error of a comparison stopped by a signal: its message says how
+// to continue; it unwraps to interrupted for the exit status.
+type compareStopped struct {
+	in  interrupted
+	msg string
+}
+
+func (e compareStopped) Error() string { return e.msg }
+func (e compareStopped) Unwrap() error { return e.in }
+
+func (k *compareCheckpointer) path() string { return filepath.Join(k.dir, compareCheckpointFile) }
+
+// afterImage is called after each image of the network's passes.
+func (k *compareCheckpointer) afterImage(pass readout.Pass, done int) error {
+	k.mu.Lock()
+	if k.phase == beforePasses {
+		k.last = time.Now() // the wall-time interval counts from the training pass's start
+	}
+	k.phase = inPasses
+	sig, _ := k.stop.Load().(os.Signal)
+	if sig == nil && k.flags.stopAfter > 0 && pass == readout.TrainingPass && done >= k.flags.stopAfter {
+		sig = syscall.SIGINT
+	}
+	if sig == nil && pass == readout.TestPass && done == k.testN {
+		k.phase = afterPasses
+	}
+	k.mu.Unlock()
+	if k.flags.crashAfter > 0 && pass == readout.TrainingPass && done >= k.flags.crashAfter {
+		return fmt.Errorf("crash after training image %d (a test)", done)
+	}
+	if pass == readout.TrainingPass {
+		every, interval := k.flags.checkpointEvery, k.flags.checkpointInterval
+		if sig != nil || done == k.trainN || every > 0 && done%every == 0 || interval > 0 && time.Since(k.last) >= interval {
+			if err := k.write(); err != nil {
+				return err
+			}
+		}
+	}
+	if sig == nil {
+		return nil
+	}
+	msg := fmt.Sprintf("%v: stopped after training image %d of %d, saved in %s; continue with: snn compare --resume %s", sig, done, k.trainN, k.path(), k.dir)
+	if pass != readout.TrainingPass {
+		msg = fmt.Sprintf("%v: stopped in the %s (not checkpointed); %s holds the whole training pass; continue with: snn compare --resume %s", sig, pass, k.path(), k.dir)
+	}
+	return compareStopped{interrupted{sig, k.dir}, msg}
+}
+
+// write writes the training pass's checkpoint, atomically.
+func (k *compareCheckpointer) write() error {
+	st, err := k.c.Snapshot()
+	if err != nil {
+		return err
+	}
+	ck := k.head
+	ck.Written, ck.State = time.Now().UTC(), st
+	b, err := ck.encode()
+	if err != nil {
+		return err
+	}
+	if err := recordings.WriteAtomic(k.path(), b); err != nil {
+		return fmt.Errorf("writing a checkpoint (the last one written, if any, stays usable): %w", err)
+	}
+	k.last = time.Now()
+	k.saved.Store(int64(st.Done))
+	return nil
+}
+
+// exitNote says what is left after an exit outside a clean stop.
+func (k *compareCheckpointer) exitNote() string {
+	if n := k.saved.Load(); n >= 0 {
+		return fmt.Sprintf("%s (training image %d of %d) is kept; continue with: snn compare --resume %s", k.path(), n, k.trainN, k.dir)
+	}
+	return "the network's training had not begun, nothing to continue from: run the command again"
+}
+
+// listen handles SIGINT and SIGTERM until stopListening: during the network's passes
+// the first one stops the comparison after the current image (afterImage), a second one
+// exits at once; before and after them, the first one exits at once.
+func (k *compareCheckpointer) listen() {
+	k.sigs = make(chan os.Signal, 2)
+	signal.Notify(k.sigs, syscall.SIGINT, syscall.SIGTERM)
+	go func() {
+		s, ok := <-k.sigs
+		if !ok {
+			return
+		}
+		k.mu.Lock()
+		if k.phase != inPasses {
+			fmt.Fprintf(k.stderr, "\nsnn: %v: %s\n", s, k.exitNote())
+			os.Exit(128 + int(s.(syscall.Signal)))
+		}
+		k.stop.Store(s)
+		k.mu.Unlock()
+		fmt.Fprintf(k.stderr, "\nsnn: %v: finishing the current image (and writing a checkpoint in the training pass); a second signal exits at once\n", s)
+		if _, ok := <-k.sigs; ok {
+			fmt.Fprintf(k.stderr, "snn: second signal: exiting now; %s\n", k.exitNote())
+			os.Exit(1)
+		}
+	}()
+}
+
+func (k *compareCheckpointer) stopListening() {
+	signal.Stop(k.sigs)
+	close(k.sigs)
 }
 
 // compareOutput is report.json: the comparison and where it ran.
@@ -362,8 +732,12 @@ Columns:
 	fmt.Fprintf(&b, "\n## Settings\n\n")
 	fmt.Fprintf(&b, "- MLPs: %d-%d-10, ReLU, Adam with learning rate %g x %g^(epoch-1), minibatches of %d, %d epochs; the same initial weights for the three methods.\n",
 		readout.MNISTPixels, cfg.Hidden, cfg.LearningRate, cfg.Decay, cfg.BatchSize, cfg.Epochs)
-	fmt.Fprintf(&b, "- Diehl & Cook: %d excitatory and %d inhibitory neurons, the paper's parameters (readout.DefaultDC); %d training images once with STDP (%.1f ms per image, %d presentations in all counting repeats at higher intensity), labelling pass on the first %d training images, test pass on %d test images (%.1f excitatory spikes per test image). %d neurons stayed silent in the labelling pass; assigned per class: %v.\n",
+	fmt.Fprintf(&b, "- Diehl & Cook: %d excitatory and %d inhibitory neurons, the paper's parameters (readout.DefaultDC); %d training images once with STDP (%.1f ms per image, %d presentations in all counting repeats at higher intensity), labelling pass on the first %d training images, test pass on %d test images (%.1f excitatory spikes per test image). %d neurons stayed silent in the labelling pass; assigned per class: %v.",
 		dc.Neurons, dc.Neurons, dc.TrainImages, dc.MsPerImage, dc.Presentations, dc.LabelImages, dc.TestImages, dc.MeanSpikesPerImage, dc.Unassigned, dc.AssignedPerClass)
+	if len(dc.ResumedAt) > 0 {
+		fmt.Fprintf(&b, " The training pass was stopped and resumed from its checkpoint at image(s) %v (the results are those of an uninterrupted run; its seconds sum the sessions, and the MLPs ran again in the last).", dc.ResumedAt)
+	}
+	b.WriteString("\n")
 	fmt.Fprintf(&b, "- Linear readout: softmax %d-10 on the labelling pass's spike counts, Adam %g, %d epochs.\n", dc.Neurons, cfg.ReadoutLearningRate, cfg.ReadoutEpochs)
 	fmt.Fprintf(&b, "- R-STDP readout: readout.DefaultRSTDP(%d, 10), %d pass(es) over the labelling pass's spikes.\n", dc.Neurons, cfg.RSTDPPasses)
 	fmt.Fprintf(&b, "\n## Files\n\n")
@@ -391,6 +765,7 @@ type stageProgress struct {
 	tty     bool
 	quiet   bool
 	stage   string
+	first   int // done when the stage began (a resumed pass)
 	start   time.Time
 	lastLog time.Time
 	bar     *progressbar.ProgressBar
@@ -415,23 +790,28 @@ func (p *stageProgress) update(stage string, done, total int) {
 	now := time.Now()
 	if stage != p.stage {
 		p.finish()
-		p.stage, p.start, p.lastLog = stage, now, now
+		p.stage, p.start, p.lastLog, p.first = stage, now, now, done
 		if p.tty {
-			p.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(p.w), progressbar.OptionSetDescription(stage),
+			// A resumed stage's bar counts from where it resumed, for a true ETA.
+			desc := stage
+			if done > 0 {
+				desc = fmt.Sprintf("%s (from %d of %d)", stage, done, total)
+			}
+			p.bar = progressbar.NewOptions(total-done, progressbar.OptionSetWriter(p.w), progressbar.OptionSetDescription(desc),
 				progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionShowCount(),
 				progressbar.OptionSetWidth(30), progressbar.OptionClearOnFinish())
 		}
 	}
 	if p.bar != nil {
-		p.bar.Set(done)
+		p.bar.Set(done - p.first)
 		return
 	}
 	if p.log != nil && (now.Sub(p.lastLog) >= 10*time.Second || done == total) {
 		p.lastLog = now
 		el := now.Sub(p.start).Seconds()
 		eta := 0.0
-		if done > 0 {
-			eta = el * float64(total-done) / float64(done)
+		if done > p.first {
+			eta = el * float64(total-done) / float64(done-p.first)
 		}
 		p.log.Info("progress", "stage", stage, "done", done, "of", total, "elapsed_s", el, "eta_s", eta)
 	}

@@ -6,19 +6,32 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+
+	"github.com/spf13/pflag"
 
 	"snn/readout"
 )
 
 // runCompare runs snn compare with args (and -q) as the command line would.
-func runCompare(args ...string) (string, error) {
-	cmd := compareCmd()
+func runCompare(args ...string) (string, error) { return runCompareHook(nil, args...) }
+
+// runCompareHook is runCompare with set, if not nil, setting the flags' test hooks.
+func runCompareHook(set func(*compareFlags), args ...string) (string, error) {
+	f := &compareFlags{}
+	cmd := compareCommand(f)
+	if set != nil {
+		set(f)
+	}
 	var out bytes.Buffer
 	cmd.SetOut(&out)
 	cmd.SetErr(&out)
@@ -203,6 +216,8 @@ func TestCompareBadInput(t *testing.T) {
 		{[]string{"--train", "100", "--label", "200"}, "--label 200: expected 1 to --train (100)"},
 		{[]string{"--decay", "1.5"}, "--decay 1.5: expected a factor in (0, 1]"},
 		{[]string{"--rstdp-passes", "0"}, "--rstdp-passes 0: expected at least 1"},
+		{[]string{"--checkpoint-every=-1"}, "--checkpoint-every -1: expected a number of images"},
+		{[]string{"--checkpoint-interval=-1s"}, "--checkpoint-interval -1s: expected a positive duration"},
 		{[]string{"--data", filepath.Join(tmp, "nosuch")}, "--data " + filepath.Join(tmp, "nosuch") + ": stat"},
 		{[]string{"--data", file}, "not a directory"},
 		{[]string{"--data", corrupt, "--train", "5", "--test", "3"}, "MNIST file " + filepath.Join(corrupt, "train-images-idx3-ubyte.gz") + ": truncated IDX header"},
@@ -232,5 +247,242 @@ func TestCompareBadInput(t *testing.T) {
 		if cmd.ProcessState.ExitCode() != 2 || !strings.HasPrefix(string(out), "snn: ") || !strings.Contains(string(out), args[0]) {
 			t.Errorf("snn compare %v: exit %d\n%s", args, cmd.ProcessState.ExitCode(), out)
 		}
+	}
+}
+
+// compareResult is what a resumed comparison must reproduce from report.json.
+type compareResult struct {
+	Systems []struct {
+		Name       string  `json:"name"`
+		Accuracy   float64 `json:"accuracy"`
+		Confusion  [][]int `json:"confusion"`
+		Unanswered int     `json:"unanswered"`
+	} `json:"systems"`
+	Curves    []readout.LearningCurve `json:"curves"`
+	DiehlCook struct {
+		Presentations int64 `json:"presentations"`
+		OutputSpikes  int64 `json:"output_spikes"`
+		ResumedAt     []int `json:"resumed_at"`
+	} `json:"diehl_cook"`
+}
+
+func readCompareResult(t *testing.T, dir string) (compareResult, []byte) {
+	t.Helper()
+	var r compareResult
+	b, err := os.ReadFile(filepath.Join(dir, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	state, err := os.ReadFile(filepath.Join(dir, "dc.state"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, state
+}
+
+// compareSmall is a small comparison: 120 training and 30 test images, 12 neurons, the
+// labelling pass on the first 60 images, one epoch of the MLPs, running accuracy in
+// blocks of 30, a checkpoint every 40 training images.
+var compareSmall = []string{"--train", "120", "--test", "30", "--label", "60", "--neurons", "12", "--epochs", "1", "--block", "30",
+	"--rstdp-passes", "1", "--readout-epochs", "2", "--seed", "3", "--checkpoint-every", "40"}
+
+// TestCompareResume: a comparison stopped as by SIGINT (a checkpoint at the stop) or by
+// a crash (the last periodic checkpoint) and resumed with --resume gives the
+// uninterrupted run's report (accuracies, confusion matrices, curves) and the same
+// trained network, bit for bit; the checkpoint is removed once the report is written.
+func TestCompareResume(t *testing.T) {
+	if _, err := readout.MNISTDir(); err != nil {
+		t.Skip(err)
+	}
+	tmp := t.TempDir()
+	whole := filepath.Join(tmp, "whole")
+	if _, err := runCompare(append(compareSmall, "-o", whole)...); err != nil {
+		t.Fatal(err)
+	}
+	want, wantState := readCompareResult(t, whole)
+	for _, c := range []struct {
+		name      string
+		set       func(*compareFlags)
+		resumedAt int
+		wantErr   string
+	}{
+		{"stopped", func(f *compareFlags) { f.stopAfter = 70 }, 70, "interrupt: stopped after training image 70 of 120"},
+		{"crashed", func(f *compareFlags) { f.crashAfter = 90 }, 80, "crash after training image 90"},
+	} {
+		dir := filepath.Join(tmp, c.name)
+		_, err := runCompareHook(c.set, append(compareSmall, "-o", dir)...)
+		if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+			t.Fatalf("%s: %v, want an error containing %q", c.name, err, c.wantErr)
+		}
+		var in interrupted
+		if c.name == "stopped" && (!errors.As(err, &in) || !strings.HasSuffix(err.Error(), "continue with: snn compare --resume "+dir)) {
+			t.Errorf("%s: %v: want an interruption (exit status 130) saying how to continue", c.name, err)
+		}
+		if exists(filepath.Join(dir, "report.json")) {
+			t.Fatalf("%s: report.json written", c.name)
+		}
+		if _, err := runCompare("--resume", dir); err != nil {
+			t.Fatalf("%s: resuming: %v", c.name, err)
+		}
+		got, gotState := readCompareResult(t, dir)
+		if !bytes.Equal(gotState, wantState) {
+			t.Errorf("%s: dc.state differs from the uninterrupted run's", c.name)
+		}
+		if !slices.Equal(got.DiehlCook.ResumedAt, []int{c.resumedAt}) {
+			t.Errorf("%s: resumed at %v, want [%d]", c.name, got.DiehlCook.ResumedAt, c.resumedAt)
+		}
+		got.DiehlCook.ResumedAt = nil
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: the resumed report differs:\n%+v\nwant\n%+v", c.name, got, want)
+		}
+		if exists(filepath.Join(dir, compareCheckpointFile)) {
+			t.Errorf("%s: %s left after the report", c.name, compareCheckpointFile)
+		}
+	}
+	if len(want.Systems) != 6 || len(want.Curves[3].Xs) != 3 {
+		t.Errorf("%d systems, running curve at %v: the test exercises less than it should", len(want.Systems), want.Curves[3].Xs)
+	}
+}
+
+// TestCompareCheckpointErrors: a damaged checkpoint, flags that contradict it, other
+// images, and directories that hold no checkpoint or a finished comparison are usage
+// errors saying what is wrong (and nothing runs).
+func TestCompareCheckpointErrors(t *testing.T) {
+	if _, err := readout.MNISTDir(); err != nil {
+		t.Skip(err)
+	}
+	tmp := t.TempDir()
+	cut := filepath.Join(tmp, "cut")
+	if _, err := runCompareHook(func(f *compareFlags) { f.stopAfter = 20 }, append(compareSmall, "-o", cut)...); err == nil {
+		t.Fatal("the stopped run did not stop")
+	}
+	path := filepath.Join(cut, compareCheckpointFile)
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ck, err := readCompareCheckpoint(path)
+	if err != nil || ck.State.Done != 20 || ck.Flags["neurons"] != "12" {
+		t.Fatalf("checkpoint: %v, %+v", err, ck)
+	}
+	other := *ck
+	other.Version = "0.0.1"
+	otherVersion, _ := other.encode()
+	head := bytes.IndexByte(good[len(compareCheckpointMagic):], '\n') + len(compareCheckpointMagic)
+	flip := slices.Clone(good)
+	flip[len(flip)-100] ^= 1
+	badJSON := slices.Clone(good)
+	badJSON[len(compareCheckpointMagic)+1] = '!'
+
+	// Images that are not those of the checkpoint: 120 and 30 blank ones.
+	blank := filepath.Join(tmp, "blank")
+	os.Mkdir(blank, 0o755)
+	writeIDX(t, filepath.Join(blank, "train-images-idx3-ubyte.gz"), []int{120, 28, 28}, make([]byte, 120*784))
+	writeIDX(t, filepath.Join(blank, "train-labels-idx1-ubyte.gz"), []int{120}, make([]byte, 120))
+	writeIDX(t, filepath.Join(blank, "t10k-images-idx3-ubyte.gz"), []int{30, 28, 28}, make([]byte, 30*784))
+	writeIDX(t, filepath.Join(blank, "t10k-labels-idx1-ubyte.gz"), []int{30}, make([]byte, 30))
+	done := filepath.Join(tmp, "done")
+	os.MkdirAll(done, 0o755)
+	os.WriteFile(filepath.Join(done, "report.json"), []byte("{}"), 0o644)
+
+	for _, c := range []struct {
+		name string
+		file []byte // checkpoint.bin's content, nil: the good one
+		args []string
+		want string
+	}{
+		{"flipped bit", flip, nil, "damaged: the network's state does not match its SHA-256"},
+		{"truncated", good[:len(good)-10], nil, fmt.Sprintf("truncated or damaged: %d bytes of network state, the header announces %d", ck.DCBytes-10, ck.DCBytes)},
+		{"cut in the header", good[:head-5], nil, "truncated: the header does not end"},
+		{"bad header", badJSON, nil, "damaged header: invalid character"},
+		{"not a checkpoint", []byte("PK\x03\x04"), nil, "not a checkpoint of snn compare"},
+		{"other version", otherVersion, nil, "written by snn 0.0.1; this is snn " + version},
+		{"other neurons", nil, []string{"--neurons", "13"}, "--neurons 13: " + path + " was made with --neurons 12; drop the flag or give the same value"},
+		{"other seed", nil, []string{"--seed", "4"}, "--seed 4: " + path + " was made with --seed 3"},
+		{"other lr", nil, []string{"--lr", "0.002"}, "--lr 0.002: " + path + " was made with --lr 0.001"},
+		{"other -o", nil, []string{"-o", filepath.Join(tmp, "x")}, "drop -o " + filepath.Join(tmp, "x")},
+		{"other images", nil, []string{"--data", blank}, "--data " + blank + ": its first 120 training and 30 test images differ from those " + path + " was made with"},
+		{"no checkpoint", nil, []string{"--resume", tmp}, "--resume " + tmp + ": no checkpoint.bin there"},
+		{"finished", nil, []string{"--resume", done}, "the comparison there is complete (report.json)"},
+		{"no directory", nil, []string{"--resume", filepath.Join(tmp, "nosuch")}, "--resume " + filepath.Join(tmp, "nosuch") + ": stat"},
+		{"new run over a checkpoint", nil, []string{"-o", cut, "--resume", ""}, "-o " + cut + " holds an unfinished comparison (checkpoint.bin); continue it with: snn compare --resume " + cut},
+	} {
+		file := good
+		if c.file != nil {
+			file = c.file
+		}
+		if err := os.WriteFile(path, file, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := runCompare(append([]string{"--resume", cut}, c.args...)...)
+		var u usageError
+		if !errors.As(err, &u) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want a usage error containing %q", c.name, err, c.want)
+		}
+		if exists(filepath.Join(cut, "report.json")) {
+			t.Fatalf("%s: the comparison ran", c.name)
+		}
+	}
+	// The same flags as the checkpoint's are accepted (the check passes, the run is not
+	// waited for here: see TestCompareResume).
+	if _, err := resumeFlags(compareCommandFlags(append(compareSmall, "--lr", "1e-3")), cut); err != nil {
+		t.Errorf("resuming with the checkpoint's own flags: %v", err)
+	}
+}
+
+// compareCommandFlags returns snn compare's flags parsed from args.
+func compareCommandFlags(args []string) *pflag.FlagSet {
+	cmd := compareCommand(&compareFlags{})
+	cmd.Flags().Parse(args)
+	return cmd.Flags()
+}
+
+// TestCompareSIGTERM runs the command, stops it with SIGTERM once the training pass has
+// written a checkpoint, and checks the exit status (143), the message and the
+// checkpoint it leaves.
+func TestCompareSIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the command for seconds")
+	}
+	if _, err := readout.MNISTDir(); err != nil {
+		t.Skip(err)
+	}
+	bin := buildSNN(t)
+	dir := filepath.Join(t.TempDir(), "cmp")
+	cmd := exec.Command(bin, append(append([]string{"compare"}, compareSmall...), "-o", dir, "--train", "2000", "--checkpoint-every", "10")...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	path := filepath.Join(dir, compareCheckpointFile)
+	deadline := time.After(time.Minute)
+	for !exists(path) {
+		select {
+		case <-exited:
+			t.Fatalf("exited without a checkpoint\n%s", stderr.String())
+		case <-deadline:
+			cmd.Process.Kill()
+			<-exited
+			t.Fatalf("no checkpoint after a minute\n%s", stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	<-exited
+	if code := cmd.ProcessState.ExitCode(); code != 128+int(syscall.SIGTERM) || !strings.Contains(stderr.String(), "continue with: snn compare --resume "+dir+"\n") {
+		t.Fatalf("after SIGTERM: exit %d\n%s", code, stderr.String())
+	}
+	ck, err := readCompareCheckpoint(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ck.State.Done < 10 || ck.State.Done >= 2000 || !strings.Contains(stderr.String(), fmt.Sprintf("stopped after training image %d of 2000", ck.State.Done)) {
+		t.Errorf("checkpoint at image %d\n%s", ck.State.Done, stderr.String())
 	}
 }
