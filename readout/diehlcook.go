@@ -21,10 +21,16 @@ type DCParams struct {
 
 	Exc, Inh       neuron.Params     // VTh of Exc is the threshold before adaptation
 	ExcRev, InhRev neuron.CondParams // reversal potentials
-	ThetaPlus      float64           // mV added to an excitatory neuron's threshold per spike
-	TauTheta       float64           // ms, the decay of theta
-	WExcInh        float64           // excitatory neuron -> its inhibitory partner
-	WInhExc        float64           // inhibitory neuron -> every other excitatory neuron
+	ThetaPlus      float64           // mV added to an excitatory neuron's theta per spike
+	TauTheta       float64           // ms, the decay of theta toward 0 while learning
+	// ThetaOffset is theta's starting value, taken off again in the threshold
+	// VTh + theta - ThetaOffset (the paper's code: theta starts at 20 mV, the threshold is
+	// -52 mV + theta - 20 mV). As theta decays toward 0, not toward ThetaOffset, the
+	// threshold of a neuron that fires little drifts down, by up to ThetaOffset over
+	// training (e^{-1} of it in 1e7 ms): a slow counterweight to the rise with every spike.
+	ThetaOffset float64
+	WExcInh     float64 // excitatory neuron -> its inhibitory partner
+	WInhExc     float64 // inhibitory neuron -> every other excitatory neuron
 
 	WInit    float64 // initial input weights uniform in [0.01, 1.01) WInit
 	Norm     float64 // each excitatory neuron's input weights sum to Norm before each image
@@ -57,7 +63,7 @@ func DefaultDC(n int) DCParams {
 		ExcRev:    neuron.CondParams{EE: 0, EI: -100},
 		Inh:       neuron.Params{TauM: 10, EL: -60, VTh: -40, VReset: -45, TRef: 2 * sim.Millisecond, TauE: 1, TauI: 2},
 		InhRev:    neuron.CondParams{EE: 0, EI: -85},
-		ThetaPlus: 0.05, TauTheta: 1e7,
+		ThetaPlus: 0.05, TauTheta: 1e7, ThetaOffset: 20,
 		WExcInh: 10.4, WInhExc: 17,
 		WInit: 0.3, Norm: 78, WMax: 1,
 		NuPre: 1e-4, NuPost: 1e-2, TauPre: 20, TauPost1: 20, TauPost2: 40,
@@ -85,6 +91,8 @@ func (p *DCParams) check() error {
 		return fmt.Errorf("readout: %d workers: want 0 (automatic) or more", p.Workers)
 	case p.WExcInh < 0 || p.WInhExc < 0 || p.ThetaPlus < 0:
 		return fmt.Errorf("readout: conductance steps and theta_plus must not be negative")
+	case !(p.Exc.VTh-p.ThetaOffset > p.ExcRev.EI):
+		return fmt.Errorf("readout: theta offset %v mV puts the starting threshold at or below the inhibitory reversal %v mV", p.ThetaOffset, p.ExcRev.EI)
 	}
 	return nil
 }
@@ -176,7 +184,7 @@ func NewDiehlCook(p DCParams) (*DiehlCook, error) {
 		d.w[k] = (init.Float64() + 0.01) * p.WInit
 	}
 	for j := range d.e {
-		d.e[j] = dcCell{v: p.Exc.EL, key: dcNever}
+		d.e[j] = dcCell{v: p.Exc.EL, key: dcNever, theta: p.ThetaOffset}
 		d.i[j] = dcCell{v: p.Inh.EL, key: dcNever}
 	}
 	workers := p.Workers
@@ -196,7 +204,7 @@ func (d *DiehlCook) Params() DCParams { return d.p }
 // own slice: read, do not keep across presentations).
 func (d *DiehlCook) Weights() []float64 { return d.w }
 
-// Theta returns neuron j's threshold adaptation (mV).
+// Theta returns neuron j's theta (mV): its threshold is Exc.VTh + theta - ThetaOffset.
 func (d *DiehlCook) Theta(j int) float64 { return d.e[j].theta }
 
 // TraceBytes is the memory STDP needs for learning beyond the weights, counted from the
@@ -320,12 +328,10 @@ func (d *DiehlCook) rebase(t0 sim.Time) {
 	for k := range d.x {
 		d.x[k] *= fp
 	}
-	ft := math.Exp(-h / d.p.TauTheta)
 	for j := range d.e {
 		c := &d.e[j]
 		c.p1 *= f1
 		c.p2 *= f2
-		c.theta *= ft
 	}
 	d.t0 = t0
 }

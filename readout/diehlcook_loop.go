@@ -51,6 +51,14 @@ func (d *DiehlCook) present(learn bool) {
 		d.advanceExc(&d.e[j], end)
 		d.advanceInh(&d.i[j], end)
 	}
+	if learn {
+		// theta decays while the network learns (it is fixed in the paper's test mode),
+		// held within a presentation and decayed at its end over all of it.
+		ft := math.Exp(-(end - t0).Ms() / d.p.TauTheta)
+		for j := range d.e {
+			d.e[j].theta *= ft
+		}
+	}
 	d.now = end
 	d.Presentations++
 	d.InputSpikes += int64(len(d.in))
@@ -75,7 +83,7 @@ func (d *DiehlCook) keyExc(c *dcCell, h sim.Time) {
 		return
 	}
 	c.key = dcNever
-	if s, ok := d.exc.Crossing(c.v, c.ge, c.gi, d.p.Exc.VTh+c.theta, (h - c.t).Ms()); ok {
+	if s, ok := d.exc.Crossing(c.v, c.ge, c.gi, d.p.Exc.VTh-d.p.ThetaOffset+c.theta, (h - c.t).Ms()); ok {
 		c.key = c.t + sim.CeilMs(s)
 	}
 }
@@ -139,7 +147,7 @@ func (d *DiehlCook) inputRange(cell *neuron.CondCell, lo, hi int) {
 	j := &d.job
 	t, n := j.t, len(d.e)
 	row := d.w[j.in*n : (j.in+1)*n : (j.in+1)*n]
-	vth := d.p.Exc.VTh
+	vth := d.p.Exc.VTh - d.p.ThetaOffset
 	span := (j.h - t).Ms()
 	dep, wmax := j.dep, d.p.WMax
 	for k := lo; k < hi; k++ {
@@ -187,7 +195,7 @@ func (d *DiehlCook) inhibitRange(cell *neuron.CondCell, lo, hi int) {
 		c.gi += d.p.WInhExc
 		c.t = t
 		c.key = dcNever
-		if s, ok := cell.Crossing(c.v, c.ge, c.gi, d.p.Exc.VTh+c.theta, span); ok {
+		if s, ok := cell.Crossing(c.v, c.ge, c.gi, d.p.Exc.VTh-d.p.ThetaOffset+c.theta, span); ok {
 			c.key = t + sim.CeilMs(s)
 		}
 	}

@@ -23,7 +23,6 @@ type dcRef struct {
 	lastPre      []float64 // ms, -Inf before any
 	lastPost     []float64
 	spikes       []DCSpike
-	start        sim.Time // the last presentation's start
 }
 
 func newDCRef(d *DiehlCook) *dcRef {
@@ -34,6 +33,7 @@ func newDCRef(d *DiehlCook) *dcRef {
 		w: append([]float64(nil), d.w...), lastPre: make([]float64, m), lastPost: make([]float64, n)}
 	for j := range n {
 		r.ev[j], r.iv[j] = d.e[j].v, d.i[j].v
+		r.theta[j] = d.e[j].theta
 		r.eRef[j], r.iRef[j] = math.Inf(-1), math.Inf(-1)
 		r.lastPost[j] = math.Inf(-1)
 	}
@@ -80,7 +80,7 @@ func (r *dcRef) stepAll(t, h float64) (ev, ie, ii, iv, ige, igi []float64) {
 func (r *dcRef) crossed(ev, iv []float64, t float64) int {
 	n := len(r.ev)
 	for j := range n {
-		if t >= r.eRef[j] && ev[j] >= r.p.Exc.VTh+r.theta[j] {
+		if t >= r.eRef[j] && ev[j] >= r.p.Exc.VTh-r.p.ThetaOffset+r.theta[j] {
 			return j
 		}
 	}
@@ -164,12 +164,6 @@ func (r *dcRef) fire(k int, t, t0 float64, learn bool) {
 // presentation runs the inputs (times in ticks) from t0 to end.
 func (r *dcRef) presentation(in []dcInput, t0, end sim.Time, learn bool) {
 	r.spikes = r.spikes[:0]
-	// Thresholds decay between presentations, by the time since the last start (the
-	// kernel's documented scheme: within a presentation theta is held).
-	for j := range r.theta {
-		r.theta[j] *= math.Exp(-(t0 - r.start).Ms() / r.p.TauTheta)
-	}
-	r.start = t0
 	n := len(r.ev)
 	t := t0.Ms()
 	for _, x := range in {
@@ -187,6 +181,13 @@ func (r *dcRef) presentation(in []dcInput, t0, end sim.Time, learn bool) {
 		}
 	}
 	r.run(t, end.Ms(), t0.Ms(), learn)
+	// theta decays while learning, held within a presentation and decayed at its end
+	// over all of it (the kernel's documented scheme).
+	if learn {
+		for j := range r.theta {
+			r.theta[j] *= math.Exp(-(end - t0).Ms() / r.p.TauTheta)
+		}
+	}
 }
 
 // TestDiehlCookReference runs four presentations of a small network (16 inputs, 5

@@ -102,7 +102,8 @@
 //
 //	tau_m dV/dt = (EL - V) + ge (EE - V) + gi (EI - V),   tau_e = 1 ms, tau_i = 2 ms
 //	excitatory: tau_m 100 ms, EL = reset -65 mV, EE 0, EI -100 mV, refractory 5 ms,
-//	            threshold -52 mV + theta, theta += 0.05 mV per spike, tau_theta 1e7 ms
+//	            threshold -52 mV + theta - 20 mV, theta from 20 mV, += 0.05 mV per spike,
+//	            decaying toward 0 with tau_theta 1e7 ms while learning
 //	inhibitory: tau_m 10 ms, EL -60, reset -45, threshold -40 mV, EE 0, EI -85 mV, 2 ms
 //
 // Learning (the paper's rule with its "pre = 1", nearest-spike traces, weights clipped to
@@ -134,9 +135,12 @@
 // Euler steps, with input spikes on that grid, and gave the input synapses random delays
 // of 0-10 ms; here nothing is on a grid and there are no delays (as in BindsNET's
 // reimplementation and the description in the paper). theta is held within a
-// presentation and decays between presentations, exactly over the time since the last
-// one (within a presentation its decay would move the threshold by at most 500 ms / 1e7
-// ms = 5e-5 of theta, a few uV).
+// presentation and, when the network learns, decays at its end over all of it (within
+// a presentation its decay would move the threshold by at most 500 ms / 1e7 ms = 5e-5 of
+// theta, about 1 uV); without learning it is fixed, as in the paper's test mode. The
+// code's theta starts at 20 mV and the threshold takes 20 mV off again (DCParams.
+// ThetaOffset): since theta decays toward 0, the threshold of a neuron that fires little
+// drifts down over training by up to those 20 mV.
 //
 // # A spiking readout trained by reward
 //
