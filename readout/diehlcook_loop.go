@@ -48,8 +48,8 @@ func (d *DiehlCook) present(learn bool) {
 		}
 	}
 	for j := range d.e {
-		d.advanceExc(&d.e[j], end)
-		d.advanceInh(&d.i[j], end)
+		d.e[j].advance(d.exc, end)
+		d.i[j].advance(d.inh, end)
 	}
 	if learn {
 		// theta decays while the network learns (it is fixed in the paper's test mode),
@@ -101,27 +101,15 @@ func (d *DiehlCook) keyInh(c *dcCell) {
 	}
 }
 
-// advanceExc brings an excitatory neuron to t: while refractory only its conductances
-// decay (V is held at VReset).
-func (d *DiehlCook) advanceExc(c *dcCell, t sim.Time) {
+// advance brings a neuron to t with its kind's propagator: while refractory only its
+// conductances decay (V is held at VReset).
+func (c *dcCell) advance(cell *neuron.CondCell, t sim.Time) {
 	if c.wake {
-		fe, fi := d.exc.Decay(t - c.t)
+		fe, fi := cell.Decay(t - c.t)
 		c.ge *= fe
 		c.gi *= fi
 	} else {
-		c.v, c.ge, c.gi = d.exc.Advance(c.v, c.ge, c.gi, t-c.t)
-	}
-	c.t = t
-}
-
-// advanceInh is advanceExc for an inhibitory neuron.
-func (d *DiehlCook) advanceInh(c *dcCell, t sim.Time) {
-	if c.wake {
-		fe, fi := d.inh.Decay(t - c.t)
-		c.ge *= fe
-		c.gi *= fi
-	} else {
-		c.v, c.ge, c.gi = d.inh.Advance(c.v, c.ge, c.gi, t-c.t)
+		c.v, c.ge, c.gi = cell.Advance(c.v, c.ge, c.gi, t-c.t)
 	}
 	c.t = t
 }
@@ -153,15 +141,9 @@ func (d *DiehlCook) inputRange(cell *neuron.CondCell, lo, hi int) {
 	for k := lo; k < hi; k++ {
 		c := &d.e[k]
 		w := row[k]
-		if c.wake {
-			fe, fi := cell.Decay(t - c.t)
-			c.ge = c.ge*fe + w
-			c.gi *= fi
-			c.t = t
-		} else {
-			c.v, c.ge, c.gi = cell.Advance(c.v, c.ge, c.gi, t-c.t)
-			c.ge += w
-			c.t = t
+		c.advance(cell, t)
+		c.ge += w
+		if !c.wake {
 			c.key = dcNever
 			if s, ok := cell.Crossing(c.v, c.ge, c.gi, vth+c.theta, span); ok {
 				c.key = t + sim.CeilMs(s)
@@ -184,16 +166,11 @@ func (d *DiehlCook) inhibitRange(cell *neuron.CondCell, lo, hi int) {
 			continue
 		}
 		c := &d.e[k]
+		c.advance(cell, t)
+		c.gi += d.p.WInhExc
 		if c.wake {
-			fe, fi := cell.Decay(t - c.t)
-			c.ge *= fe
-			c.gi = c.gi*fi + d.p.WInhExc
-			c.t = t
 			continue
 		}
-		c.v, c.ge, c.gi = cell.Advance(c.v, c.ge, c.gi, t-c.t)
-		c.gi += d.p.WInhExc
-		c.t = t
 		c.key = dcNever
 		if s, ok := cell.Crossing(c.v, c.ge, c.gi, d.p.Exc.VTh-d.p.ThetaOffset+c.theta, span); ok {
 			c.key = t + sim.CeilMs(s)
@@ -207,13 +184,13 @@ func (d *DiehlCook) inhibitRange(cell *neuron.CondCell, lo, hi int) {
 func (d *DiehlCook) excEvent(j int, t sim.Time, learn bool, h sim.Time) {
 	c := &d.e[j]
 	if c.wake {
-		d.advanceExc(c, t)
+		c.advance(d.exc, t)
 		c.wake = false
 		c.v = d.p.Exc.VReset
 		d.keyExc(c, h)
 		return
 	}
-	d.advanceExc(c, t)
+	c.advance(d.exc, t)
 	c.v = d.p.Exc.VReset
 	c.refEnd, c.wake, c.key = t+d.p.Exc.TRef, true, t+d.p.Exc.TRef
 	d.counts[j]++
@@ -233,7 +210,7 @@ func (d *DiehlCook) excEvent(j int, t sim.Time, learn bool, h sim.Time) {
 		c.p2 = math.Exp(s / d.p.TauPost2)
 	}
 	ic := &d.i[j]
-	d.advanceInh(ic, t)
+	ic.advance(d.inh, t)
 	ic.ge += d.p.WExcInh
 	d.keyInh(ic)
 }
@@ -242,7 +219,7 @@ func (d *DiehlCook) excEvent(j int, t sim.Time, learn bool, h sim.Time) {
 // a spike that inhibits every excitatory neuron but its partner.
 func (d *DiehlCook) inhEvent(j int, t sim.Time, h sim.Time) {
 	c := &d.i[j]
-	d.advanceInh(c, t)
+	c.advance(d.inh, t)
 	if c.wake {
 		c.wake = false
 		c.v = d.p.Inh.VReset
