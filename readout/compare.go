@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"snn/sim"
 )
 
 // CompareConfig describes the measured comparison of learning by a global error with
@@ -25,6 +27,11 @@ type CompareConfig struct {
 	// train the readouts.
 	Neurons int `json:"neurons"`
 	Label   int `json:"label"`
+	// DCStep, when positive, runs the network by the clock-driven kernel of the
+	// published code (DCParams.Dt, e.g. 0.5 ms) instead of the exact one; DCDelay gives
+	// its input synapses delays up to it (DCParams.MaxDelay, the code's 10 ms).
+	DCStep  sim.Time `json:"dc_step_ns,omitempty"`
+	DCDelay sim.Time `json:"dc_delay_ns,omitempty"`
 	// ReadoutEpochs are the linear softmax readout's passes over the labelling
 	// responses (Adam, ReadoutLearningRate, minibatches of BatchSize).
 	ReadoutEpochs       int     `json:"readout_epochs"`
@@ -156,6 +163,7 @@ type LearningCurve struct {
 // DCSummary describes the Diehl & Cook network's passes.
 type DCSummary struct {
 	Neurons             int     `json:"neurons"`
+	Kernel              string  `json:"kernel"` // "exact" or "clock-driven, dt ..., input delays ...
 	TrainImages         int     `json:"train_images"`
 	LabelImages         int     `json:"label_images"`
 	TestImages          int     `json:"test_images"`
@@ -565,6 +573,7 @@ func (c *Comparison) newSpiking(train *Dataset) (*trainRun, error) {
 	}
 	dp := DefaultDC(cfg.Neurons)
 	dp.Inputs, dp.Seed = train.Dim, cfg.Seed
+	dp.Dt, dp.MaxDelay = cfg.DCStep, cfg.DCDelay
 	d, err := NewDiehlCook(dp)
 	if err != nil {
 		return nil, err
@@ -596,7 +605,7 @@ func (c *Comparison) runSpiking(rep *CompareReport, tr *trainRun, train, test *D
 	d := c.DC
 	n := cfg.Neurons
 	sum := &rep.DiehlCook
-	*sum = DCSummary{Neurons: n, TrainImages: train.N, LabelImages: cfg.Label, TestImages: test.N,
+	*sum = DCSummary{Neurons: n, Kernel: dcKernel(d.Params()), TrainImages: train.N, LabelImages: cfg.Label, TestImages: test.N,
 		WeightBytes: 8 * int64(len(d.Weights())), TraceBytes: d.TraceBytes(), ResumedAt: tr.resumedAt}
 
 	// Unsupervised training, one pass; the running accuracy of each block uses the
@@ -837,4 +846,16 @@ func (c *Comparison) runRSTDP(lab [][]DCSpike, labels []int, tst [][]DCSpike, tl
 		LabelsUsed:  len(lab), Epochs: cfg.RSTDPPasses, Parameters: int64(inputs) * int64(classes),
 		Confusion: conf, Unanswered: un,
 	}, curve, nil
+}
+
+// dcKernel names the network's kernel for reports.
+func dcKernel(p DCParams) string {
+	if p.Dt == 0 {
+		return "exact, event-driven"
+	}
+	k := fmt.Sprintf("clock-driven, forward Euler with dt %v", p.Dt)
+	if p.MaxDelay > 0 {
+		k += fmt.Sprintf(", input delays 0 to %v", p.MaxDelay)
+	}
+	return k
 }

@@ -52,6 +52,16 @@ type DCParams struct {
 	// Workers share the work on the neurons at each event; 0 chooses one per processor
 	// (GOMAXPROCS), up to one per 48 neurons. The results do not depend on it.
 	Workers int
+	// Dt, when positive, replaces the exact event-driven kernel by the paper's own
+	// scheme: Brian 1's forward Euler steps of Dt with input spikes on that grid and its
+	// refractoriness (see the package documentation). The published code used 0.5 ms.
+	// Present and Rest must be multiples of Dt, and Dt shorter than every conductance
+	// time constant. The clock-driven kernel runs on one goroutine (Workers is ignored).
+	Dt sim.Time
+	// MaxDelay gives the input synapses of the clock-driven mode delays uniform in
+	// [0, MaxDelay) on the grid, as the published code's 0-10 ms (0: none). It must be a
+	// multiple of Dt below 32 Dt, and no longer than Rest.
+	MaxDelay sim.Time
 }
 
 // DefaultDC returns the paper's parameters for n excitatory neurons (Diehl & Cook 2015 and
@@ -73,6 +83,9 @@ func DefaultDC(n int) DCParams {
 	}
 }
 
+// Check reports the first parameter that the network cannot be built with.
+func (p DCParams) Check() error { return p.check() }
+
 func (p *DCParams) check() error {
 	switch {
 	case p.Neurons < 1:
@@ -91,6 +104,14 @@ func (p *DCParams) check() error {
 		return fmt.Errorf("readout: %d workers: want 0 (automatic) or more", p.Workers)
 	case p.WExcInh < 0 || p.WInhExc < 0 || p.ThetaPlus < 0:
 		return fmt.Errorf("readout: conductance steps and theta_plus must not be negative")
+	case p.Dt < 0:
+		return fmt.Errorf("readout: clock step Dt %v: want 0 (exact, event-driven) or positive", p.Dt)
+	case p.Dt > 0 && (p.Present%p.Dt != 0 || p.Rest%p.Dt != 0):
+		return fmt.Errorf("readout: clock step Dt %v does not divide the presentation %v and the rest %v", p.Dt, p.Present, p.Rest)
+	case p.Dt > 0 && !(p.Dt.Ms() < min(p.Exc.TauE, p.Exc.TauI, p.Inh.TauE, p.Inh.TauI)):
+		return fmt.Errorf("readout: clock step Dt %v: want it shorter than every conductance time constant (%v ms is the shortest), or Euler's decay factor 1 - Dt/tau is not positive", p.Dt, min(p.Exc.TauE, p.Exc.TauI, p.Inh.TauE, p.Inh.TauI))
+	case p.MaxDelay < 0 || p.MaxDelay > 0 && (p.Dt == 0 || p.MaxDelay%p.Dt != 0 || p.MaxDelay/p.Dt >= dcRing || p.MaxDelay > p.Rest):
+		return fmt.Errorf("readout: input delays up to %v: want 0, or a multiple of the clock step Dt %v (which must be set) below %d steps and no longer than the rest %v", p.MaxDelay, p.Dt, dcRing, p.Rest)
 	case !(p.Exc.VTh-p.ThetaOffset > p.ExcRev.EI):
 		return fmt.Errorf("readout: theta offset %v mV puts the starting threshold at or below the inhibitory reversal %v mV", p.ThetaOffset, p.ExcRev.EI)
 	}
@@ -135,6 +156,9 @@ type DiehlCook struct {
 	colSum   []float64
 	team     *dcTeam
 	job      dcJob
+	euler    [2]dcEuler // the clock-driven kernel's steps: excitatory, inhibitory
+	se, si   []int32    // the clock-driven kernel's spikes of the current step
+	dl       *dcDelays  // the clock-driven kernel's input delays, or nil
 
 	// Spikes of the presentation, for callers that replay them.
 	spikes []DCSpike
@@ -149,6 +173,17 @@ type DiehlCook struct {
 type dcInput struct {
 	t  sim.Time
 	in int32
+}
+
+// dcInputOrder orders input spikes by time, then input.
+func dcInputOrder(a, b dcInput) int {
+	if a.t != b.t {
+		if a.t < b.t {
+			return -1
+		}
+		return 1
+	}
+	return int(a.in - b.in)
 }
 
 // DCSpike is an excitatory spike of a presentation: its time from the presentation's
@@ -187,7 +222,20 @@ func NewDiehlCook(p DCParams) (*DiehlCook, error) {
 		d.e[j] = dcCell{v: p.Exc.EL, key: dcNever, theta: p.ThetaOffset}
 		d.i[j] = dcCell{v: p.Inh.EL, key: dcNever}
 	}
+	if p.Dt > 0 {
+		h := p.Dt.Ms()
+		mk := func(c neuron.Params, r neuron.CondParams) dcEuler {
+			return dcEuler{k: h / c.TauM, el: c.EL, ee: r.EE, ei: r.EI, fe: 1 - h/c.TauE, fi: 1 - h/c.TauI}
+		}
+		d.euler = [2]dcEuler{mk(p.Exc, p.ExcRev), mk(p.Inh, p.InhRev)}
+		if p.MaxDelay > 0 {
+			d.dl = newDCDelays(&p)
+		}
+	}
 	workers := p.Workers
+	if p.Dt > 0 {
+		workers = 1
+	}
 	if workers == 0 {
 		workers = dcWorkers(n, runtime.GOMAXPROCS(0))
 	}
@@ -208,9 +256,18 @@ func (d *DiehlCook) Weights() []float64 { return d.w }
 func (d *DiehlCook) Theta(j int) float64 { return d.e[j].theta }
 
 // TraceBytes is the memory STDP needs for learning beyond the weights, counted from the
-// arrays: one pre trace per input and two post traces per neuron, 8 bytes each. (The
-// traces are kept as scaled values, so no times are stored.)
-func (d *DiehlCook) TraceBytes() int64 { return 8 * int64(len(d.x)+2*len(d.e)) }
+// arrays: one pre trace per input and two post traces per neuron, 8 bytes each (the
+// traces are kept as scaled values, so no times are stored), and with input delays the
+// rings of recent spikes and the delays.
+func (d *DiehlCook) TraceBytes() int64 {
+	b := 8 * int64(len(d.x)+2*len(d.e))
+	if dl := d.dl; dl != nil {
+		// With input delays, traces are looked up in the past: rings of recent spikes per
+		// input and per neuron instead of one value each, and the delays themselves.
+		b += 16*int64(len(dl.em)+len(dl.post)) + 8*int64(len(dl.emN)+len(dl.postN)) + int64(len(dl.d))
+	}
+	return b
+}
 
 // Response is what one image evoked: the excitatory spike counts of its last presentation
 // (the one with at least MinSpikes spikes, or the last allowed), their spikes, and how
@@ -251,7 +308,11 @@ func (d *DiehlCook) Present(img []float64, learn bool) (Response, error) {
 		for in, px := range img {
 			d.rates[in] = px * d.p.Rate * intensity
 		}
-		d.present(learn)
+		if d.p.Dt > 0 {
+			d.presentClock(learn)
+		} else {
+			d.present(learn)
+		}
 		total := 0.0
 		for _, c := range d.counts {
 			total += c
@@ -310,15 +371,7 @@ func (d *DiehlCook) draw(t0 sim.Time) {
 			d.in = append(d.in, dcInput{tt, int32(in)})
 		}
 	}
-	slices.SortFunc(d.in, func(a, b dcInput) int {
-		if a.t != b.t {
-			if a.t < b.t {
-				return -1
-			}
-			return 1
-		}
-		return int(a.in - b.in)
-	})
+	slices.SortFunc(d.in, dcInputOrder)
 }
 
 // rebase moves the traces' reference to t0 (exact: a product per trace).
@@ -332,6 +385,9 @@ func (d *DiehlCook) rebase(t0 sim.Time) {
 		c := &d.e[j]
 		c.p1 *= f1
 		c.p2 *= f2
+	}
+	if d.dl != nil {
+		d.dl.rebase(h, d.p.TauPre, d.p.TauPost1)
 	}
 	d.t0 = t0
 }

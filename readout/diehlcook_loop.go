@@ -198,16 +198,7 @@ func (d *DiehlCook) excEvent(j int, t sim.Time, learn bool, h sim.Time) {
 	d.OutputSpikes++
 	if learn {
 		c.theta += d.p.ThetaPlus
-		s := (t - d.t0).Ms()
-		post2 := c.p2 * math.Exp(-s/d.p.TauPost2)
-		a := d.p.NuPost * post2 * math.Exp(-s/d.p.TauPre)
-		n, wmax := len(d.e), d.p.WMax
-		for in, x := range d.x {
-			k := in*n + j
-			d.w[k] = min(wmax, max(0, d.w[k]+a*x))
-		}
-		c.p1 = math.Exp(s / d.p.TauPost1)
-		c.p2 = math.Exp(s / d.p.TauPost2)
+		d.potentiate(j, (t - d.t0).Ms())
 	}
 	ic := &d.i[j]
 	ic.advance(d.inh, t)

@@ -14,8 +14,9 @@ const dcMagic = "snn/diehlcook/1\n"
 // MarshalBinary saves the network's learnt and dynamic state: weights, thresholds,
 // traces, every neuron's (V, ge, gi) and refractory period, the time, the input stream's
 // generator and the counters, float64 bits included, so that a restored network
-// continues bit for bit. The parameters are not saved: the network it is restored into
-// must be built with the same ones (the sizes are checked).
+// continues bit for bit; in the clock-driven mode with input delays also the rings of
+// recent spikes and the delays. The parameters are not saved: the network it is
+// restored into must be built with the same ones (the sizes are checked).
 func (d *DiehlCook) MarshalBinary() ([]byte, error) {
 	rng, err := d.rng.MarshalBinary()
 	if err != nil {
@@ -53,6 +54,22 @@ func (d *DiehlCook) MarshalBinary() ([]byte, error) {
 			b = binary.LittleEndian.AppendUint64(b, w)
 		}
 	}
+	if dl := d.dl; dl != nil {
+		// The clock-driven kernel's rings of recent spikes (its arrival buffer is empty
+		// between presentations: every input arrives within the rest).
+		for _, r := range [][]dcMark{dl.em, dl.post} {
+			for _, mk := range r {
+				b = binary.LittleEndian.AppendUint64(b, uint64(mk.s))
+				f(mk.v)
+			}
+		}
+		for _, c := range [][]uint64{dl.emN, dl.postN} {
+			for _, v := range c {
+				b = binary.LittleEndian.AppendUint64(b, v)
+			}
+		}
+		b = append(b, dl.d...)
+	}
 	return b, nil
 }
 
@@ -85,6 +102,9 @@ func (d *DiehlCook) UnmarshalBinary(b []byte) error {
 	rng := b[:nr]
 	b = b[nr:]
 	want := 8 * (len(d.w) + len(d.x) + 2*len(d.e)*9)
+	if dl := d.dl; dl != nil {
+		want += 16*(len(dl.em)+len(dl.post)) + 8*(len(dl.emN)+len(dl.postN)) + len(dl.d)
+	}
 	if len(b) != want {
 		return fmt.Errorf("readout: saved Diehl & Cook network has %d bytes of state, want %d", len(b), want)
 	}
@@ -112,8 +132,42 @@ func (d *DiehlCook) UnmarshalBinary(b []byte) error {
 			return fmt.Errorf("readout: saved Diehl & Cook network: weight %d is %v", k, v)
 		}
 	}
+	var rings [2][]dcMark
+	var counts [2][]uint64
+	var delays []byte
+	if dl := d.dl; dl != nil {
+		rings = [2][]dcMark{make([]dcMark, len(dl.em)), make([]dcMark, len(dl.post))}
+		counts = [2][]uint64{make([]uint64, len(dl.emN)), make([]uint64, len(dl.postN))}
+		for _, r := range rings {
+			for k := range r {
+				r[k].s = int64(u())
+				if r[k].v = f(); !finite(r[k].v) || r[k].v < 0 {
+					return fmt.Errorf("readout: saved Diehl & Cook network: a trace in the rings of recent spikes is %v", r[k].v)
+				}
+			}
+		}
+		for _, c := range counts {
+			for k := range c {
+				c[k] = u()
+			}
+		}
+		delays = b[:len(dl.d)]
+		for k, v := range delays {
+			if int(v) >= dl.m {
+				return fmt.Errorf("readout: saved Diehl & Cook network: delay %d is %d steps, want below %d", k, v, dl.m)
+			}
+		}
+	}
 	if err := d.rng.UnmarshalBinary(rng); err != nil {
 		return fmt.Errorf("readout: saved Diehl & Cook network: input generator: %w", err)
+	}
+	if dl := d.dl; dl != nil {
+		copy(dl.em, rings[0])
+		copy(dl.post, rings[1])
+		copy(dl.emN, counts[0])
+		copy(dl.postN, counts[1])
+		copy(dl.d, delays)
+		clear(dl.buf)
 	}
 	copy(d.w, w)
 	copy(d.x, x)

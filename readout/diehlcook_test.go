@@ -102,6 +102,12 @@ func TestDiehlCookErrors(t *testing.T) {
 func TestDiehlCookState(t *testing.T) {
 	p := DefaultDC(20)
 	p.Present, p.Rest = 100*sim.Millisecond, 50*sim.Millisecond
+	t.Run("exact", func(t *testing.T) { testDCState(t, p) })
+	p.Dt, p.MaxDelay = 500*sim.Microsecond, 10*sim.Millisecond
+	t.Run("clock", func(t *testing.T) { testDCState(t, p) })
+}
+
+func testDCState(t *testing.T, p DCParams) {
 	a, err := NewDiehlCook(p)
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +138,9 @@ func TestDiehlCookState(t *testing.T) {
 	if !slices.Equal(b.w, w0) {
 		t.Fatal("a refused state changed the network")
 	}
-	other, _ := NewDiehlCook(DefaultDC(21))
+	po := p
+	po.Neurons = 21
+	other, _ := NewDiehlCook(po)
 	defer other.Close()
 	if err := other.UnmarshalBinary(st); err == nil || !strings.Contains(err.Error(), "20 neurons") {
 		t.Errorf("state of 20 neurons into 21: %v", err)

@@ -133,7 +133,7 @@
 //
 // What differs from the paper's code: Brian advanced the network on a 0.5 ms grid by
 // Euler steps, with input spikes on that grid, and gave the input synapses random delays
-// of 0-10 ms; here nothing is on a grid and there are no delays (as in BindsNET's
+// of 0-10 ms; the exact kernel has no grid and no delays (as in BindsNET's
 // reimplementation and the description in the paper). theta is held within a
 // presentation and, when the network learns, decays at its end over all of it (within
 // a presentation its decay would move the threshold by at most 500 ms / 1e7 ms = 5e-5 of
@@ -142,6 +142,28 @@
 // ThetaOffset): since theta decays toward 0, the threshold of a neuron that fires little
 // drifts down over training by up to those 20 mV.
 //
+// # The published code's scheme (DCParams.Dt, DCParams.MaxDelay)
+//
+// With Dt > 0 the network runs clock-driven instead, as the published code ran in Brian
+// 1 (Dt 0.5 ms, MaxDelay 10 ms): forward Euler steps of V, ge, gi from the values at the
+// step's start (ge halves and gi falls by a quarter per 0.5 ms step), each input spiking
+// in a step with probability rate*Dt, input synapse i->j delayed by d_ij steps uniform in
+// 0..MaxDelay/Dt-1 and carrying the weight it had when the spike left, STDP paired at the
+// synapse (the depression of an input spike by the post trace at its arrival, the
+// potentiation of a post spike by the pre trace at q - d_ij), V held at the reset for
+// int(TRef/Dt)+1 steps. Within a step, Brian's order: every neuron's Euler step and
+// threshold test, then the deliveries (input arrivals, excitatory spikes to their
+// partners, inhibitory spikes to the others), learning (depression before potentiation),
+// then the resets. TestDiehlCookClock checks the kernel against a plainly written dense
+// reference of this scheme, spike for spike. It differs from Brian 1 in one thing: there a
+// held neuron whose Euler step crossed the threshold spiked all the same, so an
+// inhibitory neuron (reset to -45 mV, its partner's ge of 10.4 halving per step) fired
+// two or three times per excitatory spike; replicated, the network ran away after about
+// 2200 images (see diehlcook_clock.go), so a refractory neuron does not spike here, as
+// in Brian 2. The kernel costs an add per input spike and neuron instead of an exact
+// series step, about five times less at 400 neurons; its error is Euler's, first order
+// in Dt.
+
 // # A spiking readout trained by reward
 //
 // RSTDP reads a feature network's spikes with Classes LIF neurons whose input synapses

@@ -217,6 +217,10 @@ func TestCompareBadInput(t *testing.T) {
 		{[]string{"--rstdp-passes", "0"}, "--rstdp-passes 0: expected at least 1"},
 		{[]string{"--checkpoint-every=-1"}, "--checkpoint-every -1: expected a number of images"},
 		{[]string{"--checkpoint-interval=-1s"}, "--checkpoint-interval -1s: expected a positive duration"},
+		{[]string{"--dc-dt=-1ms"}, "--dc-dt -1ms: expected a positive step"},
+		{[]string{"--dc-delay", "10ms"}, "--dc-delay 10ms: input delays need the clock-driven kernel"},
+		{[]string{"--dc-dt", "0.3ms"}, "--dc-dt 300µs --dc-delay 0s: readout: clock step Dt 300 us does not divide the presentation 350 ms"},
+		{[]string{"--dc-dt", "0.5ms", "--dc-delay", "20ms"}, "--dc-dt 500µs --dc-delay 20ms: readout: input delays up to 20 ms: want 0, or a multiple of the clock step"},
 		{[]string{"--data", filepath.Join(tmp, "nosuch")}, "--data " + filepath.Join(tmp, "nosuch") + ": stat"},
 		{[]string{"--data", file}, "not a directory"},
 		{[]string{"--data", corrupt, "--train", "5", "--test", "3"}, "MNIST file " + filepath.Join(corrupt, "train-images-idx3-ubyte.gz") + ": truncated IDX header"},
@@ -259,9 +263,10 @@ type compareResult struct {
 	} `json:"systems"`
 	Curves    []readout.LearningCurve `json:"curves"`
 	DiehlCook struct {
-		Presentations int64 `json:"presentations"`
-		OutputSpikes  int64 `json:"output_spikes"`
-		ResumedAt     []int `json:"resumed_at"`
+		Presentations int64  `json:"presentations"`
+		OutputSpikes  int64  `json:"output_spikes"`
+		ResumedAt     []int  `json:"resumed_at"`
+		Kernel        string `json:"kernel"`
 	} `json:"diehl_cook"`
 }
 
@@ -296,53 +301,59 @@ func TestCompareResume(t *testing.T) {
 	if _, err := readout.MNISTDir(); err != nil {
 		t.Skip(err)
 	}
-	tmp := t.TempDir()
-	whole := filepath.Join(tmp, "whole")
-	if _, err := runCompare(append(compareSmall, "-o", whole)...); err != nil {
-		t.Fatal(err)
-	}
-	want, wantState := readCompareResult(t, whole)
-	for _, c := range []struct {
-		name      string
-		set       func(*compareFlags)
-		resumedAt int
-		wantErr   string
-	}{
-		{"stopped", func(f *compareFlags) { f.stopAfter = 70 }, 70, "interrupt: stopped after training image 70 of 120"},
-		{"crashed", func(f *compareFlags) { f.crashAfter = 90 }, 80, "crash after training image 90"},
-	} {
-		dir := filepath.Join(tmp, c.name)
-		_, err := runCompareHook(c.set, append(compareSmall, "-o", dir)...)
-		if err == nil || !strings.Contains(err.Error(), c.wantErr) {
-			t.Fatalf("%s: %v, want an error containing %q", c.name, err, c.wantErr)
+	// Both kernels: the exact one, and the clock-driven one with input delays, whose
+	// state holds rings of recent spikes besides.
+	for _, kernel := range [][]string{nil, {"--dc-dt", "0.5ms", "--dc-delay", "10ms"}} {
+		args := append(slices.Clone(compareSmall), kernel...)
+		tmp := t.TempDir()
+		whole := filepath.Join(tmp, "whole")
+		if _, err := runCompare(append(args, "-o", whole)...); err != nil {
+			t.Fatal(err)
 		}
-		var in interrupted
-		if c.name == "stopped" && (!errors.As(err, &in) || !strings.HasSuffix(err.Error(), "continue with: snn compare --resume "+dir)) {
-			t.Errorf("%s: %v: want an interruption (exit status 130) saying how to continue", c.name, err)
+		want, wantState := readCompareResult(t, whole)
+		for _, c := range []struct {
+			name      string
+			set       func(*compareFlags)
+			resumedAt int
+			wantErr   string
+		}{
+			{"stopped", func(f *compareFlags) { f.stopAfter = 70 }, 70, "interrupt: stopped after training image 70 of 120"},
+			{"crashed", func(f *compareFlags) { f.crashAfter = 90 }, 80, "crash after training image 90"},
+		} {
+			name := fmt.Sprintf("%s %v", c.name, kernel)
+			dir := filepath.Join(tmp, c.name)
+			_, err := runCompareHook(c.set, append(args, "-o", dir)...)
+			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+				t.Fatalf("%s: %v, want an error containing %q", name, err, c.wantErr)
+			}
+			var in interrupted
+			if c.name == "stopped" && (!errors.As(err, &in) || !strings.HasSuffix(err.Error(), "continue with: snn compare --resume "+dir)) {
+				t.Errorf("%s: %v: want an interruption (exit status 130) saying how to continue", name, err)
+			}
+			if exists(filepath.Join(dir, "report.json")) {
+				t.Fatalf("%s: report.json written", name)
+			}
+			if _, err := runCompare("--resume", dir); err != nil {
+				t.Fatalf("%s: resuming: %v", name, err)
+			}
+			got, gotState := readCompareResult(t, dir)
+			if !bytes.Equal(gotState, wantState) {
+				t.Errorf("%s: dc.state differs from the uninterrupted run's", name)
+			}
+			if !slices.Equal(got.DiehlCook.ResumedAt, []int{c.resumedAt}) {
+				t.Errorf("%s: resumed at %v, want [%d]", name, got.DiehlCook.ResumedAt, c.resumedAt)
+			}
+			got.DiehlCook.ResumedAt = nil
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: the resumed report differs:\n%+v\nwant\n%+v", name, got, want)
+			}
+			if exists(filepath.Join(dir, compareCheckpointFile)) {
+				t.Errorf("%s: %s left after the report", name, compareCheckpointFile)
+			}
 		}
-		if exists(filepath.Join(dir, "report.json")) {
-			t.Fatalf("%s: report.json written", c.name)
+		if len(want.Systems) != 6 || len(want.Curves[3].Xs) != 3 || want.DiehlCook.Kernel == "" {
+			t.Errorf("%d systems, running curve at %v, kernel %q: the test exercises less than it should", len(want.Systems), want.Curves[3].Xs, want.DiehlCook.Kernel)
 		}
-		if _, err := runCompare("--resume", dir); err != nil {
-			t.Fatalf("%s: resuming: %v", c.name, err)
-		}
-		got, gotState := readCompareResult(t, dir)
-		if !bytes.Equal(gotState, wantState) {
-			t.Errorf("%s: dc.state differs from the uninterrupted run's", c.name)
-		}
-		if !slices.Equal(got.DiehlCook.ResumedAt, []int{c.resumedAt}) {
-			t.Errorf("%s: resumed at %v, want [%d]", c.name, got.DiehlCook.ResumedAt, c.resumedAt)
-		}
-		got.DiehlCook.ResumedAt = nil
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: the resumed report differs:\n%+v\nwant\n%+v", c.name, got, want)
-		}
-		if exists(filepath.Join(dir, compareCheckpointFile)) {
-			t.Errorf("%s: %s left after the report", c.name, compareCheckpointFile)
-		}
-	}
-	if len(want.Systems) != 6 || len(want.Curves[3].Xs) != 3 {
-		t.Errorf("%d systems, running curve at %v: the test exercises less than it should", len(want.Systems), want.Curves[3].Xs)
 	}
 }
 
