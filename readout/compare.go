@@ -32,6 +32,8 @@ type CompareConfig struct {
 	// its input synapses delays up to it (DCParams.MaxDelay, the code's 10 ms).
 	DCStep  sim.Time `json:"dc_step_ns,omitempty"`
 	DCDelay sim.Time `json:"dc_delay_ns,omitempty"`
+	// DCRule is the network's learning rule (DCParams.Rule).
+	DCRule DCRule `json:"dc_rule"`
 	// ReadoutEpochs are the linear softmax readout's passes over the labelling
 	// responses (Adam, ReadoutLearningRate, minibatches of BatchSize).
 	ReadoutEpochs       int     `json:"readout_epochs"`
@@ -163,7 +165,8 @@ type LearningCurve struct {
 // DCSummary describes the Diehl & Cook network's passes.
 type DCSummary struct {
 	Neurons             int     `json:"neurons"`
-	Kernel              string  `json:"kernel"` // "exact" or "clock-driven, dt ..., input delays ...
+	Kernel              string  `json:"kernel"` // "exact" or "clock-driven, dt ..., input delays ..."
+	Rule                string  `json:"rule"`   // "code" or "paper"
 	TrainImages         int     `json:"train_images"`
 	LabelImages         int     `json:"label_images"`
 	TestImages          int     `json:"test_images"`
@@ -573,7 +576,7 @@ func (c *Comparison) newSpiking(train *Dataset) (*trainRun, error) {
 	}
 	dp := DefaultDC(cfg.Neurons)
 	dp.Inputs, dp.Seed = train.Dim, cfg.Seed
-	dp.Dt, dp.MaxDelay = cfg.DCStep, cfg.DCDelay
+	dp.Dt, dp.MaxDelay, dp.Rule = cfg.DCStep, cfg.DCDelay, cfg.DCRule
 	d, err := NewDiehlCook(dp)
 	if err != nil {
 		return nil, err
@@ -605,7 +608,7 @@ func (c *Comparison) runSpiking(rep *CompareReport, tr *trainRun, train, test *D
 	d := c.DC
 	n := cfg.Neurons
 	sum := &rep.DiehlCook
-	*sum = DCSummary{Neurons: n, Kernel: dcKernel(d.Params()), TrainImages: train.N, LabelImages: cfg.Label, TestImages: test.N,
+	*sum = DCSummary{Neurons: n, Kernel: dcKernel(d.Params()), Rule: d.Params().Rule.String(), TrainImages: train.N, LabelImages: cfg.Label, TestImages: test.N,
 		WeightBytes: 8 * int64(len(d.Weights())), TraceBytes: d.TraceBytes(), ResumedAt: tr.resumedAt}
 
 	// Unsupervised training, one pass; the running accuracy of each block uses the

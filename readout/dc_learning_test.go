@@ -34,6 +34,7 @@ func TestDiehlCookLearning(t *testing.T) {
 	p.Dt = sim.Time(envInt("SNN_DC_DT", 0)) * sim.Microsecond
 	p.MaxDelay = sim.Time(envInt("SNN_DC_DELAY", 0)) * sim.Millisecond
 	p.Seed = uint64(envInt("SNN_DC_SEED", 1))
+	p.Rule = DCRule(envInt("SNN_DC_RULE", 0))
 	if s := os.Getenv("SNN_DC_WIE"); s != "" {
 		if p.WInhExc, err = strconv.ParseFloat(s, 64); err != nil {
 			t.Fatal(err)

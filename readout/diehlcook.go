@@ -32,6 +32,12 @@ type DCParams struct {
 	WExcInh     float64 // excitatory neuron -> its inhibitory partner
 	WInhExc     float64 // inhibitory neuron -> every other excitatory neuron
 
+	// Rule is the input synapses' learning rule: the published code's (DCCodeRule, the
+	// default) or that of the paper's text (DCPaperRule, with XTar and Mu).
+	Rule DCRule
+	XTar float64 // DCPaperRule: the pre trace's target at a post spike
+	Mu   float64 // DCPaperRule: the weight dependence's exponent
+
 	WInit    float64 // initial input weights uniform in [0.01, 1.01) WInit
 	Norm     float64 // each excitatory neuron's input weights sum to Norm before each image
 	WMax     float64 // STDP bound
@@ -64,6 +70,52 @@ type DCParams struct {
 	MaxDelay sim.Time
 }
 
+// DCRule selects the learning rule of the Diehl & Cook network's input synapses.
+type DCRule int
+
+const (
+	// DCCodeRule is the rule of the published code: a nearest-spike pre trace (set to 1
+	// at an input spike), depression by NuPre times the first post trace at each input
+	// spike, potentiation by NuPost times the pre trace times the second post trace
+	// (before the spike) at each post spike.
+	DCCodeRule DCRule = iota
+	// DCPaperRule is the rule of the paper's text (its equation 3, "power-law weight
+	// dependence"): at each post spike dw = NuPost (x_pre - XTar) (WMax - w)^Mu, where the
+	// pre trace x_pre grows by 1 at each input spike and decays with TauPre; nothing
+	// happens at input spikes. Inputs quiet at the post spike are depressed.
+	DCPaperRule
+)
+
+// ParseDCRule reads a rule's name, "code" or "paper".
+func ParseDCRule(s string) (DCRule, error) {
+	for _, r := range []DCRule{DCCodeRule, DCPaperRule} {
+		if s == r.String() {
+			return r, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown learning rule %q: want code (the published code's) or paper (the paper's equation 3)", s)
+}
+
+// MarshalText writes the rule's name.
+func (r DCRule) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// UnmarshalText reads a rule's name.
+func (r *DCRule) UnmarshalText(b []byte) error {
+	v, err := ParseDCRule(string(b))
+	*r = v
+	return err
+}
+
+func (r DCRule) String() string {
+	switch r {
+	case DCCodeRule:
+		return "code"
+	case DCPaperRule:
+		return "paper"
+	}
+	return fmt.Sprintf("DCRule(%d)", int(r))
+}
+
 // DefaultDC returns the paper's parameters for n excitatory neurons (Diehl & Cook 2015 and
 // their published code; ../shared/REFERENCES.md).
 func DefaultDC(n int) DCParams {
@@ -77,6 +129,7 @@ func DefaultDC(n int) DCParams {
 		WExcInh: 10.4, WInhExc: 17,
 		WInit: 0.3, Norm: 78, WMax: 1,
 		NuPre: 1e-4, NuPost: 1e-2, TauPre: 20, TauPost1: 20, TauPost2: 40,
+		XTar: 0.4, Mu: 0.2, // the code's STDP_offset and exp_ee_post, left from the paper's rule
 		Present: 350 * sim.Millisecond, Rest: 150 * sim.Millisecond,
 		Rate: 255.0 / 8, Intensity: 2, MinSpikes: 5, MaxRepeat: 16,
 		Seed: 1,
@@ -104,6 +157,10 @@ func (p *DCParams) check() error {
 		return fmt.Errorf("readout: %d workers: want 0 (automatic) or more", p.Workers)
 	case p.WExcInh < 0 || p.WInhExc < 0 || p.ThetaPlus < 0:
 		return fmt.Errorf("readout: conductance steps and theta_plus must not be negative")
+	case p.Rule != DCCodeRule && p.Rule != DCPaperRule:
+		return fmt.Errorf("readout: learning rule %v: want DCCodeRule or DCPaperRule", p.Rule)
+	case p.Rule == DCPaperRule && (p.XTar < 0 || !(p.Mu >= 0)):
+		return fmt.Errorf("readout: paper rule with target %v and exponent %v: want neither negative", p.XTar, p.Mu)
 	case p.Dt < 0:
 		return fmt.Errorf("readout: clock step Dt %v: want 0 (exact, event-driven) or positive", p.Dt)
 	case p.Dt > 0 && (p.Present%p.Dt != 0 || p.Rest%p.Dt != 0):

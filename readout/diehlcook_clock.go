@@ -105,11 +105,13 @@ func (d *DiehlCook) presentClock(learn bool) {
 				dep := p.NuPre * math.Exp(-sm/p.TauPost1)
 				x := math.Exp(sm / p.TauPre)
 				for _, sp := range d.in[first:k] {
-					row := d.w[int(sp.in)*n : (int(sp.in)+1)*n : (int(sp.in)+1)*n]
-					for j, w := range row {
-						row[j] = min(wmax, max(0, w-dep*d.e[j].p1))
+					if p.Rule == DCCodeRule {
+						row := d.w[int(sp.in)*n : (int(sp.in)+1)*n : (int(sp.in)+1)*n]
+						for j, w := range row {
+							row[j] = min(wmax, max(0, w-dep*d.e[j].p1))
+						}
 					}
-					d.x[sp.in] = x
+					d.setPre(int(sp.in), x)
 				}
 			}
 			for _, j := range d.se {
@@ -166,15 +168,40 @@ func (d *DiehlCook) presentClock(learn bool) {
 func (d *DiehlCook) potentiate(j int, sm float64) {
 	p := &d.p
 	c := &d.e[j]
-	post2 := c.p2 * math.Exp(-sm/p.TauPost2)
-	a := p.NuPost * post2 * math.Exp(-sm/p.TauPre)
 	n, wmax := len(d.e), p.WMax
-	for in, x := range d.x {
-		k := in*n + j
-		d.w[k] = min(wmax, max(0, d.w[k]+a*x))
+	if p.Rule == DCPaperRule {
+		f := math.Exp(-sm / p.TauPre)
+		for in, x := range d.x {
+			k := in*n + j
+			d.w[k] = d.paperUpdate(d.w[k], x*f)
+		}
+	} else {
+		post2 := c.p2 * math.Exp(-sm/p.TauPost2)
+		a := p.NuPost * post2 * math.Exp(-sm/p.TauPre)
+		for in, x := range d.x {
+			k := in*n + j
+			d.w[k] = min(wmax, max(0, d.w[k]+a*x))
+		}
 	}
 	c.p1 = math.Exp(sm / p.TauPost1)
 	c.p2 = math.Exp(sm / p.TauPost2)
+}
+
+// paperUpdate is DCPaperRule's change of weight w at a post spike with pre trace x,
+// clipped to [0, WMax].
+func (d *DiehlCook) paperUpdate(w, x float64) float64 {
+	p := &d.p
+	return min(p.WMax, max(0, w+p.NuPost*(x-p.XTar)*math.Pow(max(0, p.WMax-w), p.Mu)))
+}
+
+// setPre records input in's spike, x its scaled trace value e^{(t - T0)/tau_pre}: the
+// code's rule sets the trace to it (nearest spike), the paper's adds it.
+func (d *DiehlCook) setPre(in int, x float64) {
+	if d.p.Rule == DCPaperRule {
+		d.x[in] += x
+	} else {
+		d.x[in] = x
+	}
 }
 
 // drawClock fills d.in with the presentation's input spikes on the grid: input in spikes

@@ -112,7 +112,7 @@ func (r *dcClockRef) present(in []dcInput, s0 int64, learn bool) {
 				}
 			}
 		}
-		if learn {
+		if learn && p.Rule == DCCodeRule {
 			// depression of the spikes emitted m-1 steps ago, by the post trace at their
 			// arrival before that step's post spikes
 			e := q - max(m-1, 0)
@@ -124,12 +124,24 @@ func (r *dcClockRef) present(in []dcInput, s0 int64, learn bool) {
 					r.w[k] = min(p.WMax, max(0, r.w[k]-p.NuPre*post1))
 				}
 			}
+		}
+		if learn {
 			for _, j := range se {
 				post2 := trace(r.postHist[j], q, true, p.TauPost2, q)
 				for i := range r.preHist {
 					b := q - int64(r.delay[i*n+j])
-					pre := trace(r.preHist[i], b, false, p.TauPre, b)
 					k := i*n + j
+					if p.Rule == DCPaperRule {
+						x := 0.0
+						for _, e := range r.preHist[i] {
+							if e <= b {
+								x += math.Exp(-float64(b-e) * h / p.TauPre)
+							}
+						}
+						r.w[k] = min(p.WMax, max(0, r.w[k]+p.NuPost*(x-p.XTar)*math.Pow(max(0, p.WMax-r.w[k]), p.Mu)))
+						continue
+					}
+					pre := trace(r.preHist[i], b, false, p.TauPre, b)
 					r.w[k] = min(p.WMax, max(0, r.w[k]+p.NuPost*pre*post2))
 				}
 				r.postHist[j] = append(r.postHist[j], q)
@@ -177,8 +189,13 @@ func TestDiehlCookClock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, delay := range []sim.Time{0, 10 * sim.Millisecond} {
+	for _, c := range []struct {
+		delay sim.Time
+		rule  DCRule
+	}{{0, DCCodeRule}, {10 * sim.Millisecond, DCCodeRule}, {0, DCPaperRule}, {10 * sim.Millisecond, DCPaperRule}} {
+		delay := c.delay
 		p := DefaultDC(12)
+		p.Rule = c.rule
 		p.Dt = 500 * sim.Microsecond
 		p.MaxDelay = delay
 		p.MinSpikes = 0 // one presentation per call, so the reference replays each
@@ -225,6 +242,6 @@ func TestDiehlCookClock(t *testing.T) {
 		if total < 20 {
 			t.Fatalf("delay %v: only %d spikes in six presentations", delay, total)
 		}
-		t.Logf("delay %v: %d spikes in six presentations, identical", delay, total)
+		t.Logf("delay %v, %v rule: %d spikes in six presentations, identical", delay, c.rule, total)
 	}
 }

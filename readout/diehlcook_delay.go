@@ -77,7 +77,12 @@ func (d *DiehlCook) deliverDelayed(first, last int, q int64) {
 			}
 			dl.buf[s*n+j] += w
 		}
-		dl.em[in*dcRing+int(dl.emN[in]%dcRing)] = dcMark{q, x}
+		v := x
+		if d.p.Rule == DCPaperRule && dl.emN[in] > 0 {
+			// the paper's trace adds up: a mark holds the sum of all spikes so far
+			v += dl.em[in*dcRing+int((dl.emN[in]-1)%dcRing)].v
+		}
+		dl.em[in*dcRing+int(dl.emN[in]%dcRing)] = dcMark{q, v}
 		dl.emN[in]++
 	}
 	cur := dl.buf[slot*n : (slot+1)*n : (slot+1)*n]
@@ -97,6 +102,12 @@ func (d *DiehlCook) depressDelayed(k int, q int64, t0 sim.Time) int {
 		k++
 	}
 	if k == len(d.in) || d.in[k].t != te {
+		return k
+	}
+	if p.Rule == DCPaperRule {
+		for k < len(d.in) && d.in[k].t == te {
+			k++
+		}
 		return k
 	}
 	h, t0ms := p.Dt.Ms(), t0.Ms()
@@ -159,12 +170,26 @@ func (d *DiehlCook) potentiateDelayed(j int, q int64, t0 sim.Time) {
 	h, t0ms := p.Dt.Ms(), t0.Ms()
 	sm := float64(q)*h - t0ms
 	post2 := c.p2 * math.Exp(-sm/p.TauPost2)
+	paper := p.Rule == DCPaperRule
 	for dd := range dl.f {
-		dl.f[dd] = p.NuPost * post2 * math.Exp(-(sm-float64(dd)*h)/p.TauPre)
+		dl.f[dd] = math.Exp(-(sm - float64(dd)*h) / p.TauPre)
+		if !paper {
+			dl.f[dd] *= p.NuPost * post2
+		}
 	}
 	wmax := p.WMax
 	for in := 0; in < p.Inputs; in++ {
 		cnt := dl.emN[in]
+		if paper {
+			dd := dl.d[in*n+j]
+			x := 0.0
+			if cnt > 0 {
+				x = dl.before(dl.em[in*dcRing:(in+1)*dcRing], cnt, q-int64(dd)+1) * dl.f[dd]
+			}
+			k := in*n + j
+			d.w[k] = d.paperUpdate(d.w[k], x)
+			continue
+		}
 		if cnt == 0 {
 			continue
 		}

@@ -121,12 +121,12 @@ func (c *dcCell) advance(cell *neuron.CondCell, t sim.Time) {
 func (d *DiehlCook) input(k int, learn bool, h sim.Time) {
 	t, in := d.in[k].t, int(d.in[k].in)
 	d.job = dcJob{kind: jobInput, t: t, in: in, learn: learn, h: h, skip: -1}
-	if learn {
+	if learn && d.p.Rule == DCCodeRule {
 		d.job.dep = d.p.NuPre * math.Exp(-(t-d.t0).Ms()/d.p.TauPost1)
 	}
 	d.run()
 	if learn {
-		d.x[in] = math.Exp((t - d.t0).Ms() / d.p.TauPre)
+		d.setPre(in, math.Exp((t-d.t0).Ms()/d.p.TauPre))
 	}
 }
 

@@ -22,6 +22,7 @@ type dcRef struct {
 	w            []float64
 	lastPre      []float64 // ms, -Inf before any
 	lastPost     []float64
+	preTimes     [][]float64 // every input spike, for the paper's summed trace
 	spikes       []DCSpike
 }
 
@@ -30,7 +31,8 @@ func newDCRef(d *DiehlCook) *dcRef {
 	r := &dcRef{p: d.p, ev: make([]float64, n), ie: make([]float64, n), ii: make([]float64, n),
 		iv: make([]float64, n), ige: make([]float64, n), igi: make([]float64, n),
 		eRef: make([]float64, n), iRef: make([]float64, n), theta: make([]float64, n),
-		w: append([]float64(nil), d.w...), lastPre: make([]float64, m), lastPost: make([]float64, n)}
+		w: append([]float64(nil), d.w...), lastPre: make([]float64, m), lastPost: make([]float64, n),
+		preTimes: make([][]float64, m)}
 	for j := range n {
 		r.ev[j], r.iv[j] = d.e[j].v, d.i[j].v
 		r.theta[j] = d.e[j].theta
@@ -152,8 +154,17 @@ func (r *dcRef) fire(k int, t, t0 float64, learn bool) {
 		r.theta[k] += r.p.ThetaPlus
 		post2 := math.Exp(-(t - r.lastPost[k]) / r.p.TauPost2)
 		for i := range r.lastPre {
-			x := math.Exp(-(t - r.lastPre[i]) / r.p.TauPre)
 			w := &r.w[i*n+k]
+			if r.p.Rule == DCPaperRule {
+				// the paper's equation 3, its trace summed over every input spike
+				x := 0.0
+				for _, tp := range r.preTimes[i] {
+					x += math.Exp(-(t - tp) / r.p.TauPre)
+				}
+				*w = math.Min(r.p.WMax, math.Max(0, *w+r.p.NuPost*(x-r.p.XTar)*math.Pow(math.Max(0, r.p.WMax-*w), r.p.Mu)))
+				continue
+			}
+			x := math.Exp(-(t - r.lastPre[i]) / r.p.TauPre)
 			*w = math.Min(r.p.WMax, math.Max(0, *w+r.p.NuPost*x*post2))
 		}
 		r.lastPost[k] = t
@@ -172,12 +183,13 @@ func (r *dcRef) presentation(in []dcInput, t0, end sim.Time, learn bool) {
 		row := r.w[int(x.in)*n : int(x.in+1)*n]
 		for j := range row {
 			r.ie[j] += row[j]
-			if learn {
+			if learn && r.p.Rule == DCCodeRule {
 				row[j] = math.Min(r.p.WMax, math.Max(0, row[j]-r.p.NuPre*math.Exp(-(t-r.lastPost[j])/r.p.TauPost1)))
 			}
 		}
 		if learn {
 			r.lastPre[x.in] = t
+			r.preTimes[x.in] = append(r.preTimes[x.in], t)
 		}
 	}
 	r.run(t, end.Ms(), t0.Ms(), learn)
@@ -200,7 +212,14 @@ func (r *dcRef) presentation(in []dcInput, t0, end sim.Time, learn bool) {
 // (a spike 1 ns apart inhibits 1 ns apart: gi 17 pulling at up to 40 mV over tau_m
 // moves V by ~1e-5 mV).
 func TestDiehlCookReference(t *testing.T) {
+	for _, rule := range []DCRule{DCCodeRule, DCPaperRule} {
+		t.Run(rule.String(), func(t *testing.T) { testDCReference(t, rule) })
+	}
+}
+
+func testDCReference(t *testing.T, rule DCRule) {
 	p := DefaultDC(5)
+	p.Rule = rule
 	p.Inputs = 16
 	p.WInit, p.WMax, p.NuPost, p.NuPre = 2, 3, 0.05, 0.01
 	p.Present, p.Rest = 80*sim.Millisecond, 20*sim.Millisecond

@@ -106,15 +106,21 @@
 //	            decaying toward 0 with tau_theta 1e7 ms while learning
 //	inhibitory: tau_m 10 ms, EL -60, reset -45, threshold -40 mV, EE 0, EI -85 mV, 2 ms
 //
-// Learning (the paper's rule with its "pre = 1", nearest-spike traces, weights clipped to
+// Learning (the published code's rule with its "pre = 1", nearest-spike traces, weights clipped to
 // [0, w_max] at every update as Brian clips them): at an input spike of unit i at t,
 // w_ij = clip(w_ij - nu_pre x1_j(t)) for every j and the pre trace of i is set to 1; at a
 // spike of neuron j, w_ij = clip(w_ij + nu_post x_i(t) x2_j(t-)) for every i, then both
 // post traces of j are set to 1; x_i decays with tau_pre 20 ms, x1_j with 20 ms and x2_j
 // with 40 ms; nu_pre 1e-4, nu_post 1e-2, w_max 1. Before each presentation each neuron's
-// input weights are scaled to sum 78. An image is shown for 350 ms, then 150 ms of rest
-// without input; with fewer than 5 excitatory spikes it is shown again one intensity
-// step higher. Classification: AssignLabels gives each neuron the class it responded to
+// input weights are scaled to sum 78. That is the published code's rule (DCCodeRule).
+// The paper's text gives another (its equation 3, DCPaperRule): at each post spike of j,
+// w_ij = clip(w_ij + nu_post (x_i - x_tar) (w_max - w_ij)^mu) for every i, with x_i
+// growing by 1 at each input spike of i (not set to 1) and decaying with tau_pre, x_tar
+// 0.4 and mu 0.2 (the code's leftover STDP_offset and exp_ee_post), and nothing at input
+// spikes: inputs quiet before a post spike lose weight at once. (Its learning rate
+// here is the code's nu_post.) An image is shown for 350 ms, then 150 ms of rest without
+// input; with fewer than 5 excitatory spikes it is shown again one intensity step
+// higher. Classification: AssignLabels gives each neuron the class it responded to
 // most on average, Vote predicts the class whose neurons respond most on average.
 //
 // The kernel is event-driven and exact, like the rest of the simulator: the input spikes

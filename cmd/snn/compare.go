@@ -47,6 +47,7 @@ type compareFlags struct {
 	readoutLR             float64
 	block                 int
 	dcDt, dcDelay         time.Duration // the network's clock-driven kernel (0: exact)
+	dcRule                string
 	seed                  uint64
 	data, out             string
 	quiet                 bool
@@ -62,7 +63,7 @@ type compareFlags struct {
 // compareConfigFlags are the flags that set the comparison: a checkpoint records them
 // and --resume takes them from it.
 var compareConfigFlags = []string{"train", "test", "label", "neurons", "hidden", "epochs", "batch", "lr", "decay",
-	"readout-epochs", "readout-lr", "rstdp-passes", "block", "dc-dt", "dc-delay", "seed", "data"}
+	"readout-epochs", "readout-lr", "rstdp-passes", "block", "dc-dt", "dc-delay", "dc-rule", "seed", "data"}
 
 func compareCmd() *cobra.Command { return compareCommand(&compareFlags{}) }
 
@@ -148,6 +149,7 @@ another value is refused (--data may name another directory if its images are th
 	fl.IntVar(&f.block, "block", 0, "images per point of the running accuracies (default: 1/50 of a pass, 100 to 1000)")
 	fl.DurationVar(&f.dcDt, "dc-dt", 0, "run the Diehl & Cook network clock-driven with this Euler step, as the published code (0.5ms) did (default 0: exact, event-driven)")
 	fl.DurationVar(&f.dcDelay, "dc-delay", 0, "with --dc-dt, input delays uniform from 0 to this (the published code: 10ms)")
+	fl.StringVar(&f.dcRule, "dc-rule", "code", "the network's learning rule: code (the published code's) or paper (the paper's equation 3, power-law weight dependence)")
 	fl.Uint64Var(&f.seed, "seed", d.Seed, "seed of every random stream")
 	fl.StringVar(&f.data, "data", "", "directory of the MNIST IDX files (default: the GoMNIST module in the module cache)")
 	fl.StringVarP(&f.out, "out", "o", "", "output directory (default: runs/compare-TIMESTAMP)")
@@ -197,8 +199,12 @@ func (f compareFlags) check() error {
 	case f.dcDelay != 0 && f.dcDt == 0:
 		return bad("--dc-delay %v: input delays need the clock-driven kernel; give --dc-dt too (the published code: --dc-dt 0.5ms --dc-delay 10ms)", f.dcDelay)
 	}
+	rule, err := readout.ParseDCRule(f.dcRule)
+	if err != nil {
+		return bad("--dc-rule: %v", err)
+	}
 	p := readout.DefaultDC(f.neurons)
-	p.Dt, p.MaxDelay = sim.Time(f.dcDt), sim.Time(f.dcDelay)
+	p.Dt, p.MaxDelay, p.Rule = sim.Time(f.dcDt), sim.Time(f.dcDelay), rule
 	if err := p.Check(); err != nil {
 		return bad("--dc-dt %v --dc-delay %v: %v", f.dcDt, f.dcDelay, err)
 	}
@@ -265,9 +271,10 @@ func compare(f compareFlags, ck *compareCheckpoint, flags map[string]string, std
 		return usageError{fmt.Errorf("--data %s: its first %d training and %d test images differ from those %s was made with (from %s)",
 			dataDir, f.train, f.test, filepath.Join(dir, compareCheckpointFile), ck.Data)}
 	}
+	rule, _ := readout.ParseDCRule(f.dcRule) // checked with the other flags
 	cfg := readout.CompareConfig{Hidden: f.hidden, Epochs: f.epochs, BatchSize: f.batch, LearningRate: f.lr, Decay: f.decay,
 		Neurons: f.neurons, Label: f.label, ReadoutEpochs: f.readoutEpochs, ReadoutLearningRate: f.readoutLR,
-		RSTDPPasses: f.passes, Block: f.block, DCStep: sim.Time(f.dcDt), DCDelay: sim.Time(f.dcDelay), Seed: f.seed}
+		RSTDPPasses: f.passes, Block: f.block, DCStep: sim.Time(f.dcDt), DCDelay: sim.Time(f.dcDelay), DCRule: rule, Seed: f.seed}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -750,8 +757,8 @@ Columns:
 	fmt.Fprintf(&b, "\n## Settings\n\n")
 	fmt.Fprintf(&b, "- MLPs: %d-%d-10, ReLU, Adam with learning rate %g x %g^(epoch-1), minibatches of %d, %d epochs; the same initial weights for the three methods.\n",
 		readout.MNISTPixels, cfg.Hidden, cfg.LearningRate, cfg.Decay, cfg.BatchSize, cfg.Epochs)
-	fmt.Fprintf(&b, "- Diehl & Cook: %d excitatory and %d inhibitory neurons, the paper's parameters (readout.DefaultDC), kernel %s; %d training images once with STDP (%.1f ms per image, %d presentations in all counting repeats at higher intensity), labelling pass on the first %d training images, test pass on %d test images (%.1f excitatory spikes per test image). %d neurons stayed silent in the labelling pass; assigned per class: %v.",
-		dc.Neurons, dc.Neurons, dc.Kernel, dc.TrainImages, dc.MsPerImage, dc.Presentations, dc.LabelImages, dc.TestImages, dc.MeanSpikesPerImage, dc.Unassigned, dc.AssignedPerClass)
+	fmt.Fprintf(&b, "- Diehl & Cook: %d excitatory and %d inhibitory neurons, the paper's parameters (readout.DefaultDC), kernel %s, learning rule %s; %d training images once with STDP (%.1f ms per image, %d presentations in all counting repeats at higher intensity), labelling pass on the first %d training images, test pass on %d test images (%.1f excitatory spikes per test image). %d neurons stayed silent in the labelling pass; assigned per class: %v.",
+		dc.Neurons, dc.Neurons, dc.Kernel, dc.Rule, dc.TrainImages, dc.MsPerImage, dc.Presentations, dc.LabelImages, dc.TestImages, dc.MeanSpikesPerImage, dc.Unassigned, dc.AssignedPerClass)
 	if len(dc.ResumedAt) > 0 {
 		fmt.Fprintf(&b, " The training pass was stopped and resumed from its checkpoint at image(s) %v (the results are those of an uninterrupted run; its seconds sum the sessions, and the MLPs ran again in the last).", dc.ResumedAt)
 	}

@@ -218,6 +218,7 @@ func TestCompareBadInput(t *testing.T) {
 		{[]string{"--checkpoint-every=-1"}, "--checkpoint-every -1: expected a number of images"},
 		{[]string{"--checkpoint-interval=-1s"}, "--checkpoint-interval -1s: expected a positive duration"},
 		{[]string{"--dc-dt=-1ms"}, "--dc-dt -1ms: expected a positive step"},
+		{[]string{"--dc-rule", "hebb"}, `--dc-rule: unknown learning rule "hebb": want code`},
 		{[]string{"--dc-delay", "10ms"}, "--dc-delay 10ms: input delays need the clock-driven kernel"},
 		{[]string{"--dc-dt", "0.3ms"}, "--dc-dt 300µs --dc-delay 0s: readout: clock step Dt 300 us does not divide the presentation 350 ms"},
 		{[]string{"--dc-dt", "0.5ms", "--dc-delay", "20ms"}, "--dc-dt 500µs --dc-delay 20ms: readout: input delays up to 20 ms: want 0, or a multiple of the clock step"},
