@@ -34,6 +34,9 @@ type CompareConfig struct {
 	DCDelay sim.Time `json:"dc_delay_ns,omitempty"`
 	// DCRule is the network's learning rule (DCParams.Rule).
 	DCRule DCRule `json:"dc_rule"`
+	// DCEpochs are the network's unsupervised passes over the training rows (0: one;
+	// the published code made three).
+	DCEpochs int `json:"dc_epochs,omitempty"`
 	// ReadoutEpochs are the linear softmax readout's passes over the labelling
 	// responses (Adam, ReadoutLearningRate, minibatches of BatchSize).
 	ReadoutEpochs       int     `json:"readout_epochs"`
@@ -97,9 +100,9 @@ func (c CompareConfig) check(train, test *Dataset) error {
 	switch {
 	case train.Dim != test.Dim || train.Classes != test.Classes:
 		return fmt.Errorf("readout: comparison: training rows of %d values in %d classes, test rows of %d in %d: want the same", train.Dim, train.Classes, test.Dim, test.Classes)
-	case c.Hidden < 1 || c.Epochs < 1 || c.BatchSize < 1 || c.Neurons < 1 || c.ReadoutEpochs < 1 || c.RSTDPPasses < 1 || c.Block < 0:
-		return fmt.Errorf("readout: comparison: hidden %d, epochs %d, batch %d, neurons %d, readout epochs %d, R-STDP passes %d, block %d: want all positive (block >= 0)",
-			c.Hidden, c.Epochs, c.BatchSize, c.Neurons, c.ReadoutEpochs, c.RSTDPPasses, c.Block)
+	case c.Hidden < 1 || c.Epochs < 1 || c.BatchSize < 1 || c.Neurons < 1 || c.ReadoutEpochs < 1 || c.RSTDPPasses < 1 || c.Block < 0 || c.DCEpochs < 0:
+		return fmt.Errorf("readout: comparison: hidden %d, epochs %d, batch %d, neurons %d, readout epochs %d, R-STDP passes %d, block %d, network epochs %d: want all positive (block and network epochs >= 0)",
+			c.Hidden, c.Epochs, c.BatchSize, c.Neurons, c.ReadoutEpochs, c.RSTDPPasses, c.Block, c.DCEpochs)
 	case c.Label < 1 || c.Label > train.N:
 		return fmt.Errorf("readout: comparison: labelling on %d images of a training set of %d: want 1 to %d", c.Label, train.N, train.N)
 	case !(c.LearningRate > 0) || !(c.Decay > 0 && c.Decay <= 1) || !(c.ReadoutLearningRate > 0):
@@ -109,6 +112,9 @@ func (c CompareConfig) check(train, test *Dataset) error {
 }
 
 // block returns the running-accuracy block for a pass over n images.
+// dcEpochs is the number of the network's training passes.
+func (c CompareConfig) dcEpochs() int { return max(c.DCEpochs, 1) }
+
 func (c CompareConfig) block(n int) int {
 	if c.Block > 0 {
 		return c.Block
@@ -167,6 +173,7 @@ type DCSummary struct {
 	Neurons             int     `json:"neurons"`
 	Kernel              string  `json:"kernel"` // "exact" or "clock-driven, dt ..., input delays ..."
 	Rule                string  `json:"rule"`   // "code" or "paper"
+	Epochs              int     `json:"epochs"` // unsupervised passes over the TrainImages
 	TrainImages         int     `json:"train_images"`
 	LabelImages         int     `json:"label_images"`
 	TestImages          int     `json:"test_images"`
@@ -534,7 +541,7 @@ func (c *Comparison) present(d *DiehlCook, ds *Dataset, from, n int, learn bool,
 		if i%10 == 0 {
 			c.progress(stage, i, n)
 		}
-		r, err := d.Present(ds.Row(i), learn)
+		r, err := d.Present(ds.Row(i%ds.N), learn)
 		if err != nil {
 			return nil, 0, fmt.Errorf("readout: comparison: Diehl & Cook %s, image %d: %w", stage, i, err)
 		}
@@ -570,7 +577,7 @@ func (c *Comparison) newSpiking(train *Dataset) (*trainRun, error) {
 	cfg := c.Config
 	blk := cfg.block(train.N)
 	if s := c.Resume; s != nil {
-		if err := c.checkResume(s, train.N, blk); err != nil {
+		if err := c.checkResume(s, train.N*cfg.dcEpochs(), blk); err != nil {
 			return nil, err
 		}
 	}
@@ -582,7 +589,7 @@ func (c *Comparison) newSpiking(train *Dataset) (*trainRun, error) {
 		return nil, err
 	}
 	c.DC = d
-	tr := &trainRun{n: train.N, running: LearningCurve{System: "Diehl & Cook, vote (running, during training)", X: "images"},
+	tr := &trainRun{n: train.N * cfg.dcEpochs(), running: LearningCurve{System: "Diehl & Cook, vote (running, during training)", X: "images"},
 		prev: make([][]float64, 0, blk), cur: make([][]float64, 0, blk)}
 	if s := c.Resume; s != nil {
 		if err := d.UnmarshalBinary(s.DC); err != nil {
@@ -608,7 +615,7 @@ func (c *Comparison) runSpiking(rep *CompareReport, tr *trainRun, train, test *D
 	d := c.DC
 	n := cfg.Neurons
 	sum := &rep.DiehlCook
-	*sum = DCSummary{Neurons: n, Kernel: dcKernel(d.Params()), Rule: d.Params().Rule.String(), TrainImages: train.N, LabelImages: cfg.Label, TestImages: test.N,
+	*sum = DCSummary{Neurons: n, Kernel: dcKernel(d.Params()), Rule: d.Params().Rule.String(), Epochs: cfg.dcEpochs(), TrainImages: train.N, LabelImages: cfg.Label, TestImages: test.N,
 		WeightBytes: 8 * int64(len(d.Weights())), TraceBytes: d.TraceBytes(), ResumedAt: tr.resumedAt}
 
 	// Unsupervised training, one pass; the running accuracy of each block uses the
@@ -616,7 +623,9 @@ func (c *Comparison) runSpiking(rep *CompareReport, tr *trainRun, train, test *D
 	blk := cfg.block(train.N)
 	sum.RunningBlock = blk
 	c.tr = tr
-	_, elapsed, err := c.present(d, train, tr.done, train.N, true, TrainingPass, "Diehl & Cook: unsupervised training", keepNothing, func(i int, counts []float64) error {
+	// Image i of the training pass is training row i mod N (DCEpochs passes).
+	label := func(i int) int { return train.Labels[i%train.N] }
+	_, elapsed, err := c.present(d, train, tr.done, tr.n, true, TrainingPass, "Diehl & Cook: unsupervised training", keepNothing, func(i int, counts []float64) error {
 		tr.done = i + 1
 		tr.cur = append(tr.cur, slices.Clone(counts))
 		if len(tr.cur) < blk {
@@ -624,13 +633,17 @@ func (c *Comparison) runSpiking(rep *CompareReport, tr *trainRun, train, test *D
 		}
 		if len(tr.prev) == blk {
 			from := i + 1 - blk
-			assign, err := AssignLabels(tr.prev, train.Labels[from-blk:from], classes)
+			labels := make([]int, blk)
+			for k := range labels {
+				labels[k] = label(from - blk + k)
+			}
+			assign, err := AssignLabels(tr.prev, labels, classes)
 			if err != nil {
 				return err
 			}
 			right := 0
 			for k, cnt := range tr.cur {
-				if Vote(cnt, assign, classes) == train.Labels[from+k] {
+				if Vote(cnt, assign, classes) == label(from+k) {
 					right++
 				}
 			}
@@ -646,7 +659,7 @@ func (c *Comparison) runSpiking(rep *CompareReport, tr *trainRun, train, test *D
 	}
 	running := tr.running
 	sum.TrainSeconds = tr.before + elapsed.Seconds()
-	sum.MsPerImage = 1000 * sum.TrainSeconds / float64(train.N)
+	sum.MsPerImage = 1000 * sum.TrainSeconds / float64(tr.n)
 
 	// Labelling pass and test pass, without learning.
 	lab, elapsed, err := c.present(d, train, 0, cfg.Label, false, LabellingPass, "Diehl & Cook: labelling pass", keepAll, nil)

@@ -48,6 +48,7 @@ type compareFlags struct {
 	block                 int
 	dcDt, dcDelay         time.Duration // the network's clock-driven kernel (0: exact)
 	dcRule                string
+	dcEpochs              int
 	seed                  uint64
 	data, out             string
 	quiet                 bool
@@ -63,7 +64,7 @@ type compareFlags struct {
 // compareConfigFlags are the flags that set the comparison: a checkpoint records them
 // and --resume takes them from it.
 var compareConfigFlags = []string{"train", "test", "label", "neurons", "hidden", "epochs", "batch", "lr", "decay",
-	"readout-epochs", "readout-lr", "rstdp-passes", "block", "dc-dt", "dc-delay", "dc-rule", "seed", "data"}
+	"readout-epochs", "readout-lr", "rstdp-passes", "block", "dc-dt", "dc-delay", "dc-rule", "dc-epochs", "seed", "data"}
 
 func compareCmd() *cobra.Command { return compareCommand(&compareFlags{}) }
 
@@ -150,6 +151,7 @@ another value is refused (--data may name another directory if its images are th
 	fl.DurationVar(&f.dcDt, "dc-dt", 0, "run the Diehl & Cook network clock-driven with this Euler step, as the published code (0.5ms) did (default 0: exact, event-driven)")
 	fl.DurationVar(&f.dcDelay, "dc-delay", 0, "with --dc-dt, input delays uniform from 0 to this (the published code: 10ms)")
 	fl.StringVar(&f.dcRule, "dc-rule", "code", "the network's learning rule: code (the published code's) or paper (the paper's equation 3, power-law weight dependence)")
+	fl.IntVar(&f.dcEpochs, "dc-epochs", 1, "unsupervised training passes of the Diehl & Cook network over the training images (the published code made 3)")
 	fl.Uint64Var(&f.seed, "seed", d.Seed, "seed of every random stream")
 	fl.StringVar(&f.data, "data", "", "directory of the MNIST IDX files (default: the GoMNIST module in the module cache)")
 	fl.StringVarP(&f.out, "out", "o", "", "output directory (default: runs/compare-TIMESTAMP)")
@@ -194,6 +196,8 @@ func (f compareFlags) check() error {
 		return bad("--rstdp-passes %d: expected at least 1", f.passes)
 	case f.block < 0 || f.block > f.train:
 		return bad("--block %d: expected 0 (automatic) to --train (%d)", f.block, f.train)
+	case f.dcEpochs < 1:
+		return bad("--dc-epochs %d: expected at least 1", f.dcEpochs)
 	case f.dcDt < 0:
 		return bad("--dc-dt %v: expected a positive step such as 0.5ms, or 0 for the exact kernel", f.dcDt)
 	case f.dcDelay != 0 && f.dcDt == 0:
@@ -274,14 +278,14 @@ func compare(f compareFlags, ck *compareCheckpoint, flags map[string]string, std
 	rule, _ := readout.ParseDCRule(f.dcRule) // checked with the other flags
 	cfg := readout.CompareConfig{Hidden: f.hidden, Epochs: f.epochs, BatchSize: f.batch, LearningRate: f.lr, Decay: f.decay,
 		Neurons: f.neurons, Label: f.label, ReadoutEpochs: f.readoutEpochs, ReadoutLearningRate: f.readoutLR,
-		RSTDPPasses: f.passes, Block: f.block, DCStep: sim.Time(f.dcDt), DCDelay: sim.Time(f.dcDelay), DCRule: rule, Seed: f.seed}
+		RSTDPPasses: f.passes, Block: f.block, DCStep: sim.Time(f.dcDt), DCDelay: sim.Time(f.dcDelay), DCRule: rule, DCEpochs: f.dcEpochs, Seed: f.seed}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 
 	prog := newStageProgress(stderr, f.quiet)
 	c := &readout.Comparison{Config: cfg, Progress: prog.update}
-	ckp := &compareCheckpointer{c: c, dir: dir, flags: f, stderr: stderr, trainN: train.N, testN: test.N,
+	ckp := &compareCheckpointer{c: c, dir: dir, flags: f, stderr: stderr, trainN: train.N * f.dcEpochs, testN: test.N,
 		head: compareCheckpoint{Version: version, Flags: flags, Data: dataDir, DataSHA256: digest}}
 	ckp.saved.Store(-1)
 	if ck != nil {
@@ -757,8 +761,8 @@ Columns:
 	fmt.Fprintf(&b, "\n## Settings\n\n")
 	fmt.Fprintf(&b, "- MLPs: %d-%d-10, ReLU, Adam with learning rate %g x %g^(epoch-1), minibatches of %d, %d epochs; the same initial weights for the three methods.\n",
 		readout.MNISTPixels, cfg.Hidden, cfg.LearningRate, cfg.Decay, cfg.BatchSize, cfg.Epochs)
-	fmt.Fprintf(&b, "- Diehl & Cook: %d excitatory and %d inhibitory neurons, the paper's parameters (readout.DefaultDC), kernel %s, learning rule %s; %d training images once with STDP (%.1f ms per image, %d presentations in all counting repeats at higher intensity), labelling pass on the first %d training images, test pass on %d test images (%.1f excitatory spikes per test image). %d neurons stayed silent in the labelling pass; assigned per class: %v.",
-		dc.Neurons, dc.Neurons, dc.Kernel, dc.Rule, dc.TrainImages, dc.MsPerImage, dc.Presentations, dc.LabelImages, dc.TestImages, dc.MeanSpikesPerImage, dc.Unassigned, dc.AssignedPerClass)
+	fmt.Fprintf(&b, "- Diehl & Cook: %d excitatory and %d inhibitory neurons, the paper's parameters (readout.DefaultDC), kernel %s, learning rule %s; %d training images, %d time(s) over, with STDP (%.1f ms per image, %d presentations in all counting repeats at higher intensity), labelling pass on the first %d training images, test pass on %d test images (%.1f excitatory spikes per test image). %d neurons stayed silent in the labelling pass; assigned per class: %v.",
+		dc.Neurons, dc.Neurons, dc.Kernel, dc.Rule, dc.TrainImages, dc.Epochs, dc.MsPerImage, dc.Presentations, dc.LabelImages, dc.TestImages, dc.MeanSpikesPerImage, dc.Unassigned, dc.AssignedPerClass)
 	if len(dc.ResumedAt) > 0 {
 		fmt.Fprintf(&b, " The training pass was stopped and resumed from its checkpoint at image(s) %v (the results are those of an uninterrupted run; its seconds sum the sessions, and the MLPs ran again in the last).", dc.ResumedAt)
 	}

@@ -219,6 +219,7 @@ func TestCompareBadInput(t *testing.T) {
 		{[]string{"--checkpoint-interval=-1s"}, "--checkpoint-interval -1s: expected a positive duration"},
 		{[]string{"--dc-dt=-1ms"}, "--dc-dt -1ms: expected a positive step"},
 		{[]string{"--dc-rule", "hebb"}, `--dc-rule: unknown learning rule "hebb": want code`},
+		{[]string{"--dc-epochs", "0"}, "--dc-epochs 0: expected at least 1"},
 		{[]string{"--dc-delay", "10ms"}, "--dc-delay 10ms: input delays need the clock-driven kernel"},
 		{[]string{"--dc-dt", "0.3ms"}, "--dc-dt 300µs --dc-delay 0s: readout: clock step Dt 300 us does not divide the presentation 350 ms"},
 		{[]string{"--dc-dt", "0.5ms", "--dc-delay", "20ms"}, "--dc-dt 500µs --dc-delay 20ms: readout: input delays up to 20 ms: want 0, or a multiple of the clock step"},
@@ -304,7 +305,16 @@ func TestCompareResume(t *testing.T) {
 	}
 	// Both kernels: the exact one, and the clock-driven one with input delays, whose
 	// state holds rings of recent spikes besides.
-	for _, kernel := range [][]string{nil, {"--dc-dt", "0.5ms", "--dc-delay", "10ms"}} {
+	// The third runs two training passes and stops in the second.
+	for _, v := range []struct {
+		kernel []string
+		skip   int // training images of the passes before the one stopped in
+	}{
+		{nil, 0},
+		{[]string{"--dc-dt", "0.5ms", "--dc-delay", "10ms"}, 0},
+		{[]string{"--dc-dt", "0.5ms", "--dc-delay", "10ms", "--dc-rule", "paper", "--dc-epochs", "2"}, 120},
+	} {
+		kernel := v.kernel
 		args := append(slices.Clone(compareSmall), kernel...)
 		tmp := t.TempDir()
 		whole := filepath.Join(tmp, "whole")
@@ -318,8 +328,8 @@ func TestCompareResume(t *testing.T) {
 			resumedAt int
 			wantErr   string
 		}{
-			{"stopped", func(f *compareFlags) { f.stopAfter = 70 }, 70, "interrupt: stopped after training image 70 of 120"},
-			{"crashed", func(f *compareFlags) { f.crashAfter = 90 }, 80, "crash after training image 90"},
+			{"stopped", func(f *compareFlags) { f.stopAfter = v.skip + 70 }, v.skip + 70, fmt.Sprintf("interrupt: stopped after training image %d of %d", v.skip+70, v.skip+120)},
+			{"crashed", func(f *compareFlags) { f.crashAfter = v.skip + 90 }, v.skip + 80, fmt.Sprintf("crash after training image %d", v.skip+90)},
 		} {
 			name := fmt.Sprintf("%s %v", c.name, kernel)
 			dir := filepath.Join(tmp, c.name)
@@ -352,7 +362,7 @@ func TestCompareResume(t *testing.T) {
 				t.Errorf("%s: %s left after the report", name, compareCheckpointFile)
 			}
 		}
-		if len(want.Systems) != 6 || len(want.Curves[3].Xs) != 3 || want.DiehlCook.Kernel == "" {
+		if len(want.Systems) != 6 || len(want.Curves[3].Xs) != 3+v.skip/30 || want.DiehlCook.Kernel == "" {
 			t.Errorf("%d systems, running curve at %v, kernel %q: the test exercises less than it should", len(want.Systems), want.Curves[3].Xs, want.DiehlCook.Kernel)
 		}
 	}
