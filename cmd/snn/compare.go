@@ -100,7 +100,9 @@ Writes into DIR (default: a new folder under ./runs):
 The network runs exactly (event-driven, spikes at their times to the nanosecond) unless
 --dc-dt asks for the published code's own scheme: forward Euler steps of --dc-dt (0.5ms
 there) with inputs on that grid and, with --dc-delay (10ms there), input delays. That
-kernel is some ten times faster and learns much as the exact one does.
+kernel is about five times faster at 400 neurons; with the code's rule it learns much as the
+exact one does. --dc-rule paper takes the learning rule of the paper's text instead of
+the code's, and --dc-epochs the published code's three passes over the images.
 
 The full comparison (the defaults) presents 80 000 images to the spiking network, one
 at a time; these passes take far longer than the MLPs' training, in proportion to
