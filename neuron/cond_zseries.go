@@ -152,7 +152,7 @@ func binomSigned(n, j int) float64 {
 // decay returns u = e^{-n/tau_s} for n >= 0 ticks.
 func (c *condZ) decay(n sim.Time) float64 {
 	if uint64(n) < 1<<32 {
-		return (c.dec[0][n&255] * c.dec[1][n>>8&255]) * (c.dec[2][n>>16&255] * c.dec[3][n>>24&255])
+		return c.decay32(n)
 	}
 	return math.Exp(-float64(n) * c.rt)
 }
@@ -172,12 +172,12 @@ func (c *condZ) advance(v, ge, gi, u, h float64) (float64, float64, float64) {
 func (c *condZ) advanceTicks(v, ge, gi float64, n sim.Time) (float64, float64, float64) {
 	var u float64
 	if uint64(n) < 1<<32 {
-		u = (c.dec[0][n&255] * c.dec[1][n>>8&255]) * (c.dec[2][n>>16&255] * c.dec[3][n>>24&255])
+		u = c.decay32(n)
 	} else {
 		u = math.Exp(-float64(n) * c.rt)
 	}
 	z := 1 - u
-	if z <= condZCap && c.mu*(1+ge+gi)*z <= condZYCap && ge*c.tauE+gi*c.tauI > c.negl {
+	if c.onePiece(ge, gi, z) {
 		var w float64
 		var ok bool
 		switch c.p {
@@ -193,6 +193,17 @@ func (c *condZ) advanceTicks(v, ge, gi float64, n sim.Time) (float64, float64, f
 		}
 	}
 	return c.advanceLong(v, ge, gi, u, n.Ms())
+}
+
+// decay32 returns u = e^{-n/tau_s} for 0 <= n < 2^32 ticks, from the tables.
+func (c *condZ) decay32(n sim.Time) float64 {
+	return (c.dec[0][n&255] * c.dec[1][n>>8&255]) * (c.dec[2][n>>16&255] * c.dec[3][n>>24&255])
+}
+
+// onePiece reports whether one piece of the series covers z from (ge, gi), whose
+// conductances are not negligible.
+func (c *condZ) onePiece(ge, gi, z float64) bool {
+	return z <= condZCap && c.mu*(1+ge+gi)*z <= condZYCap && ge*c.tauE+gi*c.tauI > c.negl
 }
 
 // advanceLong is advance for an interval that takes more than one piece or no series

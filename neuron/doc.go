@@ -8,7 +8,8 @@
 //	Deliver(t, receptor, targets, weights, w, spike)
 //
 // (synapse.Target): one call per delay group of a presynaptic spike, weights[k] (or w for
-// all when weights is nil) to neuron targets[k]. Every neuron has a key that is its next
+// all when weights is nil) to neuron targets[k]; LIFCond also takes a group of one
+// synapse without the slices (Deliver1, synapse.Target1). Every neuron has a key that is its next
 // threshold crossing or a lower bound on it, kept in an indexed priority queue: a 4-ary
 // heap for LIFDelta (heap.go), a calendar (bucket) queue for LIFExp, whose keys are times
 // close to the present (calendar.go). Both break ties by the lower neuron index. Next
@@ -214,7 +215,10 @@
 // 0 emit nothing, and a final rate-0 segment ends the source. Emission times are rounded
 // to the nearest nanosecond. Generator emits listed spikes in (time, unit) order.
 // Both draw nothing from a global generator: a Poisson source is a pure function of its
-// schedule and the rand.Rand it is given (one sim.Stream per source).
+// schedule and the generator it is given (one sim.PCG per source). It draws the (unit,
+// gap) pairs of its last segment 128 at a time (sim.UnitExpDraws):
+// the same numbers, in the same order, as one emission at a time through a rand.Rand;
+// a checkpoint keeps the pairs drawn and not yet used.
 //
 // # Tests
 //

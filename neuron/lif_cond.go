@@ -71,6 +71,9 @@ type LIFCond struct {
 	h          crossings
 	touched    sim.Time // the early loads of Deliver, kept
 	pr         condProp
+	// next is Next's answer, kept until the heap changes (stale), which few inputs do.
+	next  sim.Time
+	stale bool
 }
 
 // condState is the state of one LIFCond neuron, kept together for locality.
@@ -90,6 +93,7 @@ type condState struct {
 // crossing itself.
 func (l *LIFCond) setKey(i int32, k float64, exact bool) {
 	l.h.set(i, k)
+	l.stale = true
 	if exact {
 		k = -k
 	}
@@ -151,7 +155,13 @@ func checkCond(p Params, c CondParams) error {
 func (l *LIFCond) Size() int { return len(l.s) }
 
 // Next returns the tick of the earliest pending crossing or bound.
-func (l *LIFCond) Next() sim.Time { _, k := l.h.top(); return sim.CeilMs(k) }
+func (l *LIFCond) Next() sim.Time {
+	if l.stale {
+		_, k := l.h.top()
+		l.next, l.stale = sim.CeilMs(k), false
+	}
+	return l.next
+}
 
 // V returns the membrane potential of neuron i at t (mV). t must not be earlier than the
 // neuron's last input, step or spike.
@@ -324,10 +334,7 @@ func (l *LIFCond) fire(i int32, t sim.Time, spike sim.SpikeFunc) {
 
 // Deliver applies one batch of inputs at time t on receptor Excitatory or Inhibitory:
 // weights[k] >= 0, or w >= 0 when weights is nil, to neuron targets[k].
-func (l *LIFCond) Deliver(t sim.Time, receptor int, targets []uint32, weights []float64, w float64, _ sim.SpikeFunc) {
-	now := t.Ms()
-	exc := receptor == Excitatory
-	vTh, eI, tauM := l.p.VTh, l.c.EI, l.p.TauM
+func (l *LIFCond) Deliver(t sim.Time, receptor int, targets []uint32, weights []float64, w float64, spike sim.SpikeFunc) {
 	var touch sim.Time
 	for n, j := range targets {
 		if weights != nil {
@@ -338,55 +345,85 @@ func (l *LIFCond) Deliver(t sim.Time, receptor int, targets []uint32, weights []
 			// misses the cache, and the miss then overlaps the work on this target.
 			touch |= l.s[targets[n+3]].refEnd
 		}
-		s := &l.s[j]
-		if t < s.refEnd {
-			// Refractory: only the conductances evolve; the key stays at refEnd.
-			s.ge, s.gi = l.decay(s, t)
-			s.t = t
-			if exc {
-				s.ge += w
-			} else {
-				s.gi += w
-			}
-			continue
-		}
-		l.to(s, t)
-		key := math.Abs(s.key) // an input makes an exact key a bound
-		s.key = key
-		if !exc {
-			s.gi += w // inhibition only delays the crossing: the key stays a bound
-			continue
-		}
-		ge := s.ge + w
-		s.ge = ge
-		// What does not depend on V first: V comes last out of the series, and the
-		// test on it is then one product and a comparison.
-		gl, end := s.giW, s.wEnd
-		if !(now < end) {
-			gl, end = 0, never
-		}
-		nn := l.n0 + ge*l.nE + gl*l.nI
-		g1 := 1 + ge + gl
-		// sigma = tau_m/g1 ln(1+y), y = g1 gap/N, gap = VTh - max(V, EI); the Pade bound
-		// 2y/(2+y) gives 2 tau_m gap/(2N + g1 gap), at least key - now = d exactly when
-		// gap (2 tau_m - d g1) >= 2 N d.
-		d := key - now
-		c, nd := 2*tauM-d*g1, 2*nn*d
-		vb := max(s.v, eI)
-		if vb >= vTh {
-			if now < key {
-				l.setKey(int32(j), now, false)
-			}
-			continue
-		}
-		gap := vTh - vb
-		if nn <= 0 || gap*c >= nd {
-			// nn <= 0: no crossing before the window's end, which is at or after the key.
-			continue
-		}
-		if lb := min(now+tauM/g1*lnBelow(1+g1*gap/nn), end); lb < key {
-			l.setKey(int32(j), lb, false)
-		}
+		l.Deliver1(t, receptor, j, w, spike)
 	}
 	l.touched = touch
+}
+
+// Deliver1 applies one input of weight w >= 0 at time t on receptor Excitatory or
+// Inhibitory to neuron j: Deliver of a batch of one (synapse.Target1).
+func (l *LIFCond) Deliver1(t sim.Time, receptor int, j uint32, w float64, _ sim.SpikeFunc) {
+	s := &l.s[j]
+	exc := receptor == Excitatory
+	if t < s.refEnd {
+		// Refractory: only the conductances evolve; the key stays at refEnd.
+		s.ge, s.gi = l.decay(s, t)
+		s.t = t
+		if exc {
+			s.ge += w
+		} else {
+			s.gi += w
+		}
+		return
+	}
+	if z := &l.pr.z; z.p == 1 && s.t >= s.refEnd && t >= s.t && t-s.t < 1<<32 {
+		// to, for the common case (tau_e = tau_i, as in Song et al.), with
+		// z.advanceTicks written out to its series.
+		v, ge, gi := s.v, s.ge, s.gi
+		u := z.decay32(t - s.t)
+		zz := 1 - u
+		ok := false
+		if z.onePiece(ge, gi, zz) {
+			v, ok = z.series1(v, ge, gi, zz)
+			ge, gi = ge*u, gi*u
+		}
+		if !ok {
+			v, ge, gi = z.advanceLong(s.v, s.ge, s.gi, u, (t - s.t).Ms())
+		}
+		s.v, s.ge, s.gi, s.t = v, ge, gi, t
+	} else {
+		l.to(s, t)
+	}
+	key := math.Abs(s.key) // an input makes an exact key a bound
+	s.key = key
+	if !exc {
+		s.gi += w // inhibition only delays the crossing: the key stays a bound
+		return
+	}
+	ge := s.ge + w
+	s.ge = ge
+	// What does not depend on V first: V comes last out of the series, and the
+	// test on it is then one product and a comparison.
+	now := t.Ms()
+	gl, end := s.giW, s.wEnd
+	if !(now < end) {
+		gl, end = 0, never
+	}
+	nn := l.n0 + ge*l.nE + gl*l.nI
+	g1 := 1 + ge + gl
+	// sigma = tau_m/g1 ln(1+y), y = g1 gap/N, gap = VTh - max(V, EI); the Pade bound
+	// 2y/(2+y) gives 2 tau_m gap/(2N + g1 gap), at least key - now = d exactly when
+	// gap (2 tau_m - d g1) >= 2 N d.
+	tauM := l.p.TauM
+	d := key - now
+	c, nd := 2*tauM-d*g1, 2*nn*d
+	vb := s.v // max(s.v, EI), as a (predictable) branch: V is rarely below EI
+	if vb < l.c.EI {
+		vb = l.c.EI
+	}
+	vTh := l.p.VTh
+	if vb >= vTh {
+		if now < key {
+			l.setKey(int32(j), now, false)
+		}
+		return
+	}
+	gap := vTh - vb
+	if nn <= 0 || gap*c >= nd {
+		// nn <= 0: no crossing before the window's end, which is at or after the key.
+		return
+	}
+	if lb := min(now+tauM/g1*lnBelow(1+g1*gap/nn), end); lb < key {
+		l.setKey(int32(j), lb, false)
+	}
 }

@@ -24,12 +24,34 @@ type RateSegment struct {
 // every spike belongs to a unit chosen uniformly: the source keeps one pending emission,
 // not n. At a rate change the memoryless property lets the pending draw restart at the
 // boundary with the new rate, which is exact.
+//
+// Each emission draws its unit, then the gap to the next emission, exponential of mean
+// 1/(n r) rounded to the nanosecond. In the last rate segment (for a constant rate, from
+// the start) the gaps no longer depend on where a segment ends, so a source drawing from
+// a source draws the (unit, gap) pairs of the next aheadN emissions in one go: the
+// same numbers from the same stream in the same order, in a loop whose iterations
+// overlap instead of waiting on each other in the engine's. A checkpoint keeps the pairs
+// drawn and not yet used.
 type Poisson struct {
 	n    int
 	segs []RateSegment
 	src  rand.Source
 	rng  *rand.Rand
 	seg  int
+	// ahead.units[k:m] and ahead.ns[k:m] are the draws made in advance, in the last
+	// segment: the units of the next emissions and the gaps (ns, as rounded, before the
+	// test against the end of time) to the ones after them.
+	k, m  int
+	ahead *drawsAhead
+}
+
+// aheadN is the number of emissions a Poisson source draws in advance.
+const aheadN = 128
+
+// drawsAhead holds the draws of the next aheadN emissions (2 KB).
+type drawsAhead struct {
+	units [aheadN]uint64
+	ns    [aheadN]float64
 }
 
 // NewPoisson returns n sources following the rate schedule segs (the first segment must
@@ -50,7 +72,7 @@ func NewPoisson(n int, segs []RateSegment, src rand.Source) (*Poisson, error) {
 			return nil, fmt.Errorf("neuron: Poisson rate %v Hz in segment %d must be finite and not negative", s.Rate, k)
 		}
 	}
-	return &Poisson{n: n, segs: segs, src: src, rng: rand.New(src)}, nil
+	return &Poisson{n: n, segs: segs, src: src, rng: rand.New(src), ahead: new(drawsAhead)}, nil
 }
 
 // Size returns the number of units.
@@ -61,8 +83,54 @@ func (p *Poisson) Start() sim.Time { return p.draw(0) }
 
 // Emit picks the unit that fires at t and draws the next emission.
 func (p *Poisson) Emit(t sim.Time) (int32, sim.Time) {
-	u := int32(p.rng.IntN(p.n))
-	return u, p.draw(t)
+	if p.k == p.m {
+		if p.seg+1 < len(p.segs) || !(p.segs[p.seg].Rate > 0) {
+			u := p.unit()
+			return u, p.draw(t)
+		}
+		p.drawAhead()
+	}
+	k := p.k
+	p.k++
+	u, ns := int32(p.ahead.units[k]), p.ahead.ns[k]
+	// draw's test in the last segment, whose end is never.
+	if ns < float64(sim.Never-t) {
+		return u, t + sim.Time(ns)
+	}
+	return u, sim.Never
+}
+
+// drawAhead makes the draws of the next aheadN emissions in the last segment, whose
+// rate is positive: those of rng.IntN and of draw (rng.ExpFloat64 scaled and rounded).
+func (p *Poisson) drawAhead() {
+	a := p.ahead
+	sim.UnitExpDraws(p.rng, uint64(p.n), a.units[:], a.ns[:])
+	total := float64(p.n) * p.segs[p.seg].Rate
+	for k, e := range a.ns {
+		a.ns[k] = roundHalfUp(e / total * 1e9)
+	}
+	p.k, p.m = 0, aheadN
+}
+
+// roundHalfUp is math.Round for x >= 0 (halves up, away from zero), in fewer
+// operations: x - t is exact for t = trunc(x) (the fraction of x, or 0 from 2^52 on,
+// where every float is an integer), and so is t + 1 below 2^53.
+func roundHalfUp(x float64) float64 {
+	t := math.Trunc(x)
+	if x-t >= 0.5 {
+		t++
+	}
+	return t
+}
+
+// unit draws a unit, as rng.IntN(n).
+func (p *Poisson) unit() int32 {
+	return int32(p.rng.IntN(p.n))
+}
+
+// exp draws an exponential variate of rate 1, as rng.ExpFloat64.
+func (p *Poisson) exp() float64 {
+	return p.rng.ExpFloat64()
 }
 
 // draw returns the first emission after from, moving through rate segments as needed.
@@ -73,7 +141,7 @@ func (p *Poisson) draw(from sim.Time) sim.Time {
 			end = p.segs[p.seg+1].From
 		}
 		if total := float64(p.n) * p.segs[p.seg].Rate; total > 0 {
-			ns := math.Round(p.rng.ExpFloat64() / total * 1e9)
+			ns := math.Round(p.exp() / total * 1e9)
 			if ns < float64(end-from) {
 				return from + sim.Time(ns)
 			}

@@ -212,6 +212,90 @@ func TestPoissonDeterminism(t *testing.T) {
 	}
 }
 
+// hiddenPCG is a *rand.PCG whose type a Poisson source does not see: it then draws one
+// emission at a time through a rand.Rand, the reference for the draws made ahead.
+type hiddenPCG struct{ p *rand.PCG }
+
+func (h hiddenPCG) Uint64() uint64                 { return h.p.Uint64() }
+func (h hiddenPCG) MarshalBinary() ([]byte, error) { return h.p.MarshalBinary() }
+func (h hiddenPCG) UnmarshalBinary(b []byte) error { return h.p.UnmarshalBinary(b) }
+
+// TestPoissonDrawsAhead: a source on a *rand.PCG, which draws its last segment's
+// emissions aheadN at a time, emits exactly the spikes of one drawing them one at a time
+// from the same stream, through rate changes and a silent end, and so does a source
+// restored from a checkpoint taken in the middle of a batch.
+func TestPoissonDrawsAhead(t *testing.T) {
+	for _, segs := range [][]RateSegment{
+		{{0, 50}},
+		{{0, 40}, {sim.Second, 5}, {2 * sim.Second, 300}},
+		{{0, 80}, {sim.Second, 0}},
+	} {
+		ref, err := NewPoisson(9, segs, hiddenPCG{rand.NewPCG(5, 6)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, wantU := drain(ref, 4*sim.Second)
+		p, err := NewPoisson(9, segs, rand.NewPCG(5, 6))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.ahead == nil {
+			t.Fatal("a source on a *rand.PCG does not draw ahead")
+		}
+		got, gotU := drain(p, 4*sim.Second)
+		if !slices.Equal(got, want) || !slices.Equal(gotU, wantU) {
+			t.Fatalf("schedule %v: %d spikes drawn ahead differ from the %d drawn one at a time", segs, len(got), len(want))
+		}
+		// A checkpoint in the middle of a batch: the restored source goes on as the
+		// original.
+		a, _ := NewPoisson(9, segs, rand.NewPCG(5, 6))
+		b, _ := NewPoisson(9, segs, rand.NewPCG(7, 8))
+		var ts []sim.Time
+		var us []int32
+		tm := a.Start()
+		for k := 0; tm < 4*sim.Second; k++ {
+			src := a
+			if k >= len(want)/2+aheadN/3 {
+				src = b
+			}
+			if k == len(want)/2+aheadN/3 {
+				st, err := a.MarshalState()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := b.UnmarshalState(st); err != nil {
+					t.Fatal(err)
+				}
+			}
+			u, next := src.Emit(tm)
+			ts, us = append(ts, tm), append(us, u)
+			tm = next
+		}
+		if !slices.Equal(ts, want) || !slices.Equal(us, wantU) {
+			t.Fatalf("schedule %v: a source restored from a checkpoint does not go on as the original", segs)
+		}
+	}
+}
+
+// TestRoundHalfUp: roundHalfUp is math.Round on non-negative floats: at halves and their
+// neighbours, on random gaps of the sizes a source draws, and beyond 2^52.
+func TestRoundHalfUp(t *testing.T) {
+	xs := []float64{0, 0.5, 1.5, 2.5, 0.49999999999999994, math.Nextafter(0.5, 1), 1 << 52, 1<<52 + 1, 1 << 60, math.Inf(1), math.SmallestNonzeroFloat64}
+	for k := range 1000 {
+		h := float64(k) + 0.5
+		xs = append(xs, h, math.Nextafter(h, 0), math.Nextafter(h, 1e300))
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 100000 {
+		xs = append(xs, r.ExpFloat64()*1e5, r.Float64()*1e12)
+	}
+	for _, x := range xs {
+		if got, want := roundHalfUp(x), math.Round(x); got != want {
+			t.Fatalf("roundHalfUp(%v) = %v, math.Round %v", x, got, want)
+		}
+	}
+}
+
 func TestPoissonErrors(t *testing.T) {
 	r := rand.NewPCG(1, 1)
 	for _, c := range []struct {

@@ -166,6 +166,10 @@ func (l *LIFDelta) UnmarshalState(b []byte) error {
 type poissonState struct {
 	Seg int
 	Src []byte
+	// Ahead are the emissions drawn in advance and not yet made (see Poisson): their
+	// units and gaps (ns).
+	AheadUnits []int32
+	AheadNs    []float64
 }
 
 // MarshalState implements sim.Stateful; the source must marshal its state (*rand.PCG does).
@@ -178,7 +182,12 @@ func (p *Poisson) MarshalState() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return encode(&poissonState{Seg: p.seg, Src: src})
+	st := poissonState{Seg: p.seg, Src: src}
+	for k := p.k; k < p.m; k++ {
+		st.AheadUnits = append(st.AheadUnits, int32(p.ahead.units[k]))
+		st.AheadNs = append(st.AheadNs, p.ahead.ns[k])
+	}
+	return encode(&st)
 }
 
 // UnmarshalState implements sim.Stateful.
@@ -190,6 +199,15 @@ func (p *Poisson) UnmarshalState(b []byte) error {
 	if st.Seg < 0 || st.Seg >= len(p.segs) {
 		return fmt.Errorf("neuron: Poisson state in rate segment %d of %d", st.Seg, len(p.segs))
 	}
+	n := len(st.AheadUnits)
+	if n != len(st.AheadNs) || n > 0 && (p.ahead == nil || n > aheadN || st.Seg+1 < len(p.segs)) {
+		return fmt.Errorf("neuron: Poisson state with %d emissions drawn ahead (and %d gaps), not those of this source", n, len(st.AheadNs))
+	}
+	for k := range n {
+		if u, ns := st.AheadUnits[k], st.AheadNs[k]; u < 0 || int(u) >= p.n || !(ns >= 0) {
+			return fmt.Errorf("neuron: Poisson state with unit %d and gap %v ns drawn ahead, not those of a source of %d units", u, ns, p.n)
+		}
+	}
 	u, ok := p.src.(encoding.BinaryUnmarshaler)
 	if !ok {
 		return fmt.Errorf("neuron: the Poisson source's generator cannot restore its state")
@@ -199,6 +217,10 @@ func (p *Poisson) UnmarshalState(b []byte) error {
 	}
 	p.seg = st.Seg
 	p.rng = rand.New(p.src)
+	p.k, p.m = 0, n
+	for k := range n {
+		p.ahead.units[k], p.ahead.ns[k] = uint64(st.AheadUnits[k]), st.AheadNs[k]
+	}
 	return nil
 }
 

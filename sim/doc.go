@@ -39,8 +39,10 @@
 //
 // Sources' next emissions are kept in a small array, not the queue, and an event pushed
 // when a one-event slot in front of the heap is free waits there; a source's delivery
-// with no delay that is certain to be next is made at once. None of this changes the
-// order above. Rewards (Engine.Reward) are jumps of neuromodulator volumes, scheduled at
+// with no delay that is certain to be next is made at once, and the emission after it
+// is taken without going round the loop when it is certainly next. None of this changes
+// the order above. Observers that are Watchers see only the populations they watch;
+// Spikes counts every population's spikes. Rewards (Engine.Reward) are jumps of neuromodulator volumes, scheduled at
 // any time, even by an observer during Run; they wait in a sorted list of their own.
 //
 // so the queue holds one entry per presynaptic spike and delay group, never one per
@@ -53,7 +55,8 @@
 // Stream(seed, purpose) returns a PCG generator (math/rand/v2) seeded by the run's seed
 // and a hash of the purpose ("connect/exc->inh", "init/exc", "poisson/noise"), so every
 // population, projection and source has its own stream and a run is a pure function of
-// its spec and seed.
+// its spec and seed. UnitExpDraws makes a Poisson source's draws for many spikes in one
+// loop, the same numbers in the same order (draws.go).
 //
 // # Queue
 //

@@ -48,6 +48,14 @@ type Projection interface {
 	Deliver(t Time, pre, off int32, spike SpikeFunc) (n int, next int32, delay Time)
 }
 
+// OneDelay is a Projection that may have all its rows one delay group, none empty, of
+// the same delay: then OneDelay returns that delay and true, and First(pre) is (delay,
+// true) for every pre. A source's deliveries through it are scheduled without asking
+// First.
+type OneDelay interface {
+	OneDelay() (delay Time, ok bool)
+}
+
 // PostListener is a projection that acts on its target's spikes (plasticity: a post spike
 // potentiates the synapses onto the neuron). The engine calls it when a target neuron
 // fires, before the spike's own deliveries are scheduled.
@@ -58,6 +66,15 @@ type PostListener interface {
 // Observer sees every spike of every population (neurons and sources) in event order.
 type Observer interface {
 	Spike(t Time, group int32, unit int32)
+}
+
+// Watcher is an Observer that sees the spikes of some populations only: the engine asks
+// Watches once per population (when either is added) and calls Spike for the spikes of
+// those it watches. A recorder that only counts the spikes of large inputs reads
+// Engine.Spikes instead of taking a call per spike.
+type Watcher interface {
+	Observer
+	Watches(group int32) bool
 }
 
 // Stats counts what an engine has done so far.
@@ -80,11 +97,30 @@ type group struct {
 	out     []int32
 	post    []PostListener // projections into this population that listen to its spikes
 	spike   SpikeFunc
+	obs     []Observer // the observers that watch it, in the order added
+	spikes  uint64     // spikes made by this engine (see Spikes); a source's are in its route
 }
 
 type projection struct {
 	p        Projection
 	from, to int32
+}
+
+// route is what emit needs of a source, gathered in one place: the source, its
+// population, and, when it has exactly one projection out, that projection and its
+// target (p is nil otherwise).
+type route struct {
+	src    Source
+	g      int32
+	obs    []Observer // the source's group's
+	spikes uint64     // spikes made by this engine (see Spikes)
+	k      int32      // the projection's index
+	p      Projection
+	d      Time // the projection's delay, when one (see OneDelay)
+	one    bool
+	to     Neurons
+	dyn    int // the target's index in Engine.next
+	spike  SpikeFunc
 }
 
 // Engine is the deterministic event loop: it owns the clock and the queue and moves
@@ -103,6 +139,7 @@ type Engine struct {
 	srcs   []int32
 	srcEv  []Event
 	srcMin int
+	srcOut []route // what emit needs of each source, in the order of srcs
 	// Neuromodulator volumes and their pending jumps, sorted (see Reward).
 	vols    []volume
 	rewards []Reward
@@ -149,7 +186,7 @@ func (e *Engine) IsSource(g int32) bool { return e.groups[g].source != nil }
 // AddNeurons adds a neuron population and returns its index.
 func (e *Engine) AddNeurons(name string, n Neurons) int32 {
 	g := int32(len(e.groups))
-	e.groups = append(e.groups, group{dyn: len(e.dyn), name: name, size: n.Size(), neurons: n})
+	e.groups = append(e.groups, group{dyn: len(e.dyn), name: name, size: n.Size(), neurons: n, obs: e.watching(g)})
 	e.groups[g].spike = func(i int32, t Time) { e.fire(g, i, t) }
 	e.dyn = append(e.dyn, g)
 	e.next = append(e.next, Never)
@@ -159,9 +196,10 @@ func (e *Engine) AddNeurons(name string, n Neurons) int32 {
 // AddSource adds an input source and schedules its first emission.
 func (e *Engine) AddSource(name string, s Source) int32 {
 	g := int32(len(e.groups))
-	e.groups = append(e.groups, group{dyn: -1, name: name, size: s.Size(), source: s, src: len(e.srcs)})
+	e.groups = append(e.groups, group{dyn: -1, name: name, size: s.Size(), source: s, src: len(e.srcs), obs: e.watching(g)})
 	e.srcs = append(e.srcs, g)
 	e.srcEv = append(e.srcEv, Event{T: Never, Kind: KindSource, Ref: g})
+	e.srcOut = append(e.srcOut, route{src: s, g: g, obs: e.groups[g].obs})
 	if t := s.Start(); t != Never {
 		e.schedule(Event{T: t, Kind: KindSource, Ref: g, Seq: e.seq})
 		e.seq++
@@ -198,11 +236,17 @@ func (e *Engine) schedule(ev Event) {
 		}
 		return
 	}
+	e.findSource()
+}
+
+// findSource sets srcMin to the source with the earliest pending emission (the first
+// added among equals), or -1 when none has one.
+func (e *Engine) findSource() {
 	e.srcMin = -1
 	bt := Never
-	for k, sv := range e.srcEv {
-		if sv.T < bt {
-			bt, e.srcMin = sv.T, k
+	for k := range e.srcEv {
+		if t := e.srcEv[k].T; t < bt {
+			bt, e.srcMin = t, k
 		}
 	}
 }
@@ -216,14 +260,61 @@ func (e *Engine) Connect(from, to int32, p Projection) int32 {
 	k := int32(len(e.projs))
 	e.projs = append(e.projs, projection{p: p, from: from, to: to})
 	e.groups[from].out = append(e.groups[from].out, k)
+	if gf := &e.groups[from]; gf.source != nil {
+		r := &e.srcOut[gf.src]
+		r.k, r.p, r.to, r.dyn, r.spike, r.d, r.one = 0, nil, nil, 0, nil, 0, false
+		if len(gf.out) == 1 {
+			gt := &e.groups[to]
+			r.k, r.p, r.to, r.dyn, r.spike = k, p, gt.neurons, gt.dyn, gt.spike
+			if o, ok := p.(OneDelay); ok {
+				r.d, r.one = o.OneDelay()
+			}
+		}
+	}
 	if l, ok := p.(PostListener); ok {
 		e.groups[to].post = append(e.groups[to].post, l)
 	}
 	return k
 }
 
-// Observe adds an observer of spikes.
-func (e *Engine) Observe(o Observer) { e.obs = append(e.obs, o) }
+// Observe adds an observer of spikes (of the populations it watches, if a Watcher).
+func (e *Engine) Observe(o Observer) {
+	e.obs = append(e.obs, o)
+	for g := range e.groups {
+		gr := &e.groups[g]
+		if watches(o, int32(g)) {
+			gr.obs = append(gr.obs, o)
+			if gr.source != nil {
+				e.srcOut[gr.src].obs = gr.obs
+			}
+		}
+	}
+}
+
+func watches(o Observer, g int32) bool {
+	w, ok := o.(Watcher)
+	return !ok || w.Watches(g)
+}
+
+// watching returns the observers that watch population g.
+func (e *Engine) watching(g int32) []Observer {
+	var obs []Observer
+	for _, o := range e.obs {
+		if watches(o, g) {
+			obs = append(obs, o)
+		}
+	}
+	return obs
+}
+
+// Spikes returns the number of spikes population g has made in this engine: since it
+// was built, not counting those before a restored checkpoint (Stats does).
+func (e *Engine) Spikes(g int32) uint64 {
+	if gr := &e.groups[g]; gr.source != nil {
+		return e.srcOut[gr.src].spikes
+	}
+	return e.groups[g].spikes
+}
 
 func (e *Engine) push(ev Event) {
 	ev.Seq = e.seq
@@ -231,63 +322,91 @@ func (e *Engine) push(ev Event) {
 	e.q.push(ev)
 }
 
-// fire records a spike of unit i of population g at t and schedules its deliveries.
-func (e *Engine) fire(g, i int32, t Time) { e.fireAt(g, i, t, false) }
-
-// fireAt is fire. With direct set (a source's emission, when every cached next time is
-// current), a delivery with no delay that is certain to be the next event is made at
-// once instead of passing through the queue: when the population has one projection
-// out, and no crossing, emission or queued event is due at t. The loop would take it
-// next, so the order of events is the same.
-func (e *Engine) fireAt(g, i int32, t Time, direct bool) {
-	if e.groups[g].source != nil {
-		e.stats.SourceSpikes++
-	} else {
-		e.stats.Spikes++
-	}
-	for _, o := range e.obs {
+// fire records a spike of neuron i of population g at t and schedules its deliveries.
+func (e *Engine) fire(g, i int32, t Time) {
+	e.stats.Spikes++
+	gr := &e.groups[g]
+	gr.spikes++
+	for _, o := range gr.obs {
 		o.Spike(t, g, i)
 	}
 	for _, l := range e.groups[g].post {
 		l.PostSpike(i, t)
 	}
-	out := e.groups[g].out
-	for _, k := range out {
-		d, ok := e.projs[k].p.First(i)
-		if !ok {
-			continue
+	for _, k := range e.groups[g].out {
+		if d, ok := e.projs[k].p.First(i); ok {
+			e.push(Event{T: t + d, Origin: t, Kind: KindDeliver, Ref: k, Pre: i})
 		}
-		ev := Event{T: t + d, Origin: t, Kind: KindDeliver, Ref: k, Pre: i}
-		if direct && d == 0 && len(out) == 1 && directDeliveries && e.nothingDue(t) {
-			ev.Seq = e.seq
-			e.seq++
-			e.deliver(ev)
-			continue
-		}
-		e.push(ev)
 	}
 }
 
-// directDeliveries switches the direct path of fireAt (tests compare runs without it).
+// emit makes the pending emission, at t, of the earliest source: the source draws its
+// unit and its next emission, and the spike is recorded and its deliveries scheduled.
+//
+// Run calls emit only when every population's next crossing is later than t (crossings
+// come first at equal times), so a delivery with no delay is certain to be the next event
+// when the source has one projection out and no emission or queued event is due at t:
+// it is then made at once instead of passing through the queue. The loop would take it
+// next, so the order of events is the same. (Sources have no post listeners: projections
+// target neuron populations.)
+func (e *Engine) emit(t Time) {
+	si := e.srcMin
+	r := &e.srcOut[si]
+	unit, next := r.src.Emit(t)
+	if next < t {
+		panic(fmt.Sprintf("sim: source %q schedules %v, before %v", e.groups[r.g].name, next, t))
+	}
+	// schedule, field by field: the pending event of the source is srcEv[si] (the same
+	// Kind and Ref), and a whole Event built and copied here would be read back before
+	// its partial stores retire.
+	sv := &e.srcEv[si]
+	if next != Never {
+		sv.T, sv.Seq = next, e.seq
+		e.seq++
+	} else {
+		sv.T, sv.Seq = Never, 0
+	}
+	if len(e.srcEv) > 1 {
+		e.findSource()
+	} else if next == Never {
+		e.srcMin = -1
+	}
+	e.stats.SourceSpikes++
+	r.spikes++
+	for _, o := range r.obs {
+		o.Spike(t, r.g, unit)
+	}
+	if r.p == nil {
+		for _, k := range e.groups[r.g].out {
+			if d, ok := e.projs[k].p.First(unit); ok {
+				e.push(Event{T: t + d, Origin: t, Kind: KindDeliver, Ref: k, Pre: unit})
+			}
+		}
+		return
+	}
+	d := r.d
+	if !r.one {
+		var ok bool
+		if d, ok = r.p.First(unit); !ok {
+			return
+		}
+	}
+	if d != 0 || !directDeliveries || !e.q.after(t) || e.srcMin >= 0 && e.srcEv[e.srcMin].T <= t {
+		e.push(Event{T: t + d, Origin: t, Kind: KindDeliver, Ref: r.k, Pre: unit})
+		return
+	}
+	e.seq++ // as if queued
+	n, off, d := r.p.Deliver(t, unit, 0, r.spike)
+	e.next[r.dyn] = r.to.Next()
+	e.stats.SynapticEvents += uint64(n)
+	e.stats.Deliveries++
+	if off >= 0 {
+		e.push(Event{T: t + d, Origin: t, Kind: KindDeliver, Ref: r.k, Pre: unit, Off: off})
+	}
+}
+
+// directDeliveries switches the direct path of emit (tests compare runs without it).
 var directDeliveries = true
-
-// nothingDue reports whether no crossing, emission or queued event is due at or before t.
-func (e *Engine) nothingDue(t Time) bool {
-	if e.q.first() <= t {
-		return false
-	}
-	for _, nt := range e.next {
-		if nt <= t {
-			return false
-		}
-	}
-	for _, ev := range e.srcEv {
-		if ev.T <= t {
-			return false
-		}
-	}
-	return true
-}
 
 // deliver processes a delivery event.
 func (e *Engine) deliver(ev Event) {
@@ -319,16 +438,18 @@ func (e *Engine) Run(until Time) {
 	}
 	for {
 		bt, bk := Never, -1
-		for k, t := range e.next {
-			if t < bt {
-				bt, bk = t, k
+		if len(e.next) == 1 { // the loop below, for one population
+			if bt = e.next[0]; bt != Never {
+				bk = 0
+			}
+		} else {
+			for k, t := range e.next {
+				if t < bt {
+					bt, bk = t, k
+				}
 			}
 		}
-		bg := int32(-1)
-		if bk >= 0 {
-			bg = e.dyn[bk]
-		}
-		qt := e.q.first()
+		qt := e.q.head()
 		st := Never
 		if e.srcMin >= 0 {
 			st = e.srcEv[e.srcMin].T
@@ -350,6 +471,7 @@ func (e *Engine) Run(until Time) {
 			if bt >= until {
 				break
 			}
+			bg := e.dyn[bk]
 			if bt < e.now {
 				panic(fmt.Sprintf("sim: population %q steps at %v, before the clock %v", e.groups[bg].name, bt, e.now))
 			}
@@ -365,19 +487,20 @@ func (e *Engine) Run(until Time) {
 			if st >= until {
 				break
 			}
-			e.now = st
-			g := e.srcs[e.srcMin]
-			unit, next := e.groups[g].source.Emit(st)
-			if next != Never && next < st {
-				panic(fmt.Sprintf("sim: source %q schedules %v, before %v", e.groups[g].name, next, st))
+			for {
+				e.now = st
+				e.emit(st)
+				// The next event is most often the next emission: take it at once when
+				// the tests above would (it is before until, and no jump, crossing or
+				// queued event comes before it), else go round.
+				if e.srcMin < 0 {
+					break
+				}
+				st = e.srcEv[e.srcMin].T
+				if st >= until || len(e.rewards) > 0 && e.rewards[0].T < st || e.q.head() < st || !e.crossingsAfter(st) {
+					break
+				}
 			}
-			ev := Event{T: Never, Kind: KindSource, Ref: g}
-			if next != Never {
-				ev.T, ev.Seq = next, e.seq
-				e.seq++
-			}
-			e.schedule(ev)
-			e.fireAt(g, unit, st, true)
 			continue
 		}
 		if qt >= until { // Never included
@@ -390,6 +513,16 @@ func (e *Engine) Run(until Time) {
 		}
 	}
 	e.now = until
+}
+
+// crossingsAfter reports whether every population's next crossing is later than t.
+func (e *Engine) crossingsAfter(t Time) bool {
+	for _, nt := range e.next {
+		if nt <= t {
+			return false
+		}
+	}
+	return true
 }
 
 // CheckState asks every population that can (a CheckState() error method) whether its

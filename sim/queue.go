@@ -110,6 +110,26 @@ func (q *queue) first() Time {
 	return t
 }
 
+// head is first, without a call when the heap holds no event.
+func (q *queue) head() Time {
+	if q.real == 0 {
+		if q.inSlot {
+			return q.slot.T
+		}
+		return Never
+	}
+	return q.first()
+}
+
+// after reports whether every queued event is later than t: first() > t, without a call
+// when the heap holds none.
+func (q *queue) after(t Time) bool {
+	if q.real == 0 {
+		return !q.inSlot || q.slot.T > t
+	}
+	return q.first() > t
+}
+
 // pop removes and returns the first event. Cost O(log n), O(1) from the slot.
 func (q *queue) pop() (Event, bool) {
 	h, ok := q.heapHead()

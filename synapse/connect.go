@@ -84,6 +84,7 @@ func Build(npre int, target Target, c Config, rs Streams) (*Projection, error) {
 	npost := target.Size()
 	auto := !(c.Recurrent && c.Rule.NoAutapse) // autapses allowed (or impossible)
 	p := &Projection{target: target, receptor: c.Receptor, row: make([]int64, npre+1)}
+	p.one, _ = target.(Target1)
 	var err error
 	switch c.Rule.Kind {
 	case AllToAll:
@@ -122,6 +123,10 @@ func Build(npre int, target Target, c Config, rs Streams) (*Projection, error) {
 	}
 	if err := p.draw(c, rs); err != nil {
 		return nil, err
+	}
+	p.full = true
+	for i := range npre {
+		p.full = p.full && p.row[i+1] > p.row[i]
 	}
 	return p, nil
 }

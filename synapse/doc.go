@@ -28,7 +28,10 @@
 // returns the offset and delay of the next group, which the engine queues in turn. So a
 // spike costs one queue entry per presynaptic spike and delay group, never one per
 // synapse, and with a constant delay a whole row is a single batch. Deliver makes no
-// allocation and calls no interface per synapse, only one Target.Deliver per group.
+// allocation and calls no interface per synapse, only one Target.Deliver per group (or
+// Target1.Deliver1, for a group of one synapse onto a target that takes single inputs).
+// A projection with one delay and no empty row says so (OneDelay, sim.OneDelay), and
+// the engine then schedules its rows without asking First.
 //
 // # Memory
 //

@@ -27,8 +27,14 @@ func newExpTable(tauMs float64) *expTable {
 // at returns e^{n/tau}.
 func (e *expTable) at(n sim.Time) float64 {
 	u := uint64(n)
-	if u >= 1<<40 {
-		return math.Inf(1)
+	x := e[0][u&255] * e[1][u>>8&255] * e[2][u>>16&255] * e[3][u>>24&255]
+	if u>>32 != 0 { // (below, the fifth factor is e[4][0] = 1, by which a product is exact)
+		x *= e[4][u>>32&255]
+		if u>>40 != 0 {
+			x = inf
+		}
 	}
-	return e[0][u&255] * e[1][u>>8&255] * e[2][u>>16&255] * e[3][u>>24&255] * e[4][u>>32&255]
+	return x
 }
+
+var inf = math.Inf(1)

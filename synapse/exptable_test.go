@@ -30,4 +30,11 @@ func TestExpTable(t *testing.T) {
 			}
 		}
 	}
+	// Past 2^40 ns no trace is kept: the table says +Inf, both ways.
+	up, down := newExpTable(1e6), newExpTable(-1e6)
+	for _, n := range []sim.Time{1 << 40, 1<<40 + 12345, 1 << 50} {
+		if a, b := up.at(n), down.at(n); !math.IsInf(a, 1) || !math.IsInf(b, 1) {
+			t.Errorf("n %d (past 2^40): %v and %v, want +Inf", n, a, b)
+		}
+	}
 }

@@ -50,6 +50,7 @@ type Plastic struct {
 	reset    bool // traces reset to 1 (nearest, pre-centred) instead of adding 1
 	centred  bool // pre-centred: a pre spike pairs with the first post spike after it
 	additive bool
+	addUp    bool // additive and not pre-centred: pending's loop is written out in Deliver
 	// Traces are kept scaled to the reference time t0 (ms), like the neurons' state: the
 	// pre trace of neuron i at t is r1[i] e^{-(t - t0)/tau+}, so evaluating all the
 	// traces of a batch at one time costs one exp for the batch, not one per synapse.
@@ -108,7 +109,8 @@ func NewPlastic(p *Projection, rule plasticity.STDP) (*Plastic, error) {
 	npre, npost := p.Pre(), p.target.Size()
 	q := &Plastic{Projection: p, rule: r,
 		reset: r.Interaction != plasticity.AllToAll, centred: r.Interaction == plasticity.PreCentred, additive: r.Mu == 0,
-		r1: make([]float64, npre), o1: make([]float64, npost), heads: make([]history, npost), ents: make([]float64, npost*histCap),
+		addUp: r.Mu == 0 && r.Interaction != plasticity.PreCentred, r1: make([]float64, npre), o1: make([]float64, npost),
+		heads: make([]history, npost), ents: make([]float64, npost*histCap),
 		seen: make([]uint32, len(p.post))}
 	if r.A3Minus != 0 {
 		q.r2 = make([]float64, npre)
@@ -276,27 +278,39 @@ func bump(v *float64, f float64, reset bool) {
 
 // Deliver applies to every synapse of pre's row the post spikes it has not seen
 // (potentiation), then depresses it by the post traces (the pre spike arrives at t),
-// records the arrival in pre's traces and transmits with the new weights.
+// records the arrival in pre's traces and transmits with the new weights. The row is one
+// delay group (the projection has one delay), handed to the target as one batch.
 func (q *Plastic) Deliver(t sim.Time, pre, off int32, spike sim.SpikeFunc) (int, int32, sim.Time) {
 	tm := t.Ms()
-	q.rebase(tm)
-	x := tm - q.t0
+	if tm >= q.rebaseAt {
+		q.rebase(tm)
+	}
 	n := t - q.t0t
 	up, dm := q.upP.at(n), q.downM.at(n) // e^{(t - t0)/tau+}, e^{-(t - t0)/tau-}
 	amp := q.rule.A2Minus
 	if q.r2 != nil {
-		amp += q.rule.A3Minus * q.r2[pre] * math.Exp(-x/q.rule.TauX)
+		amp += q.rule.A3Minus * q.r2[pre] * math.Exp(-(tm-q.t0)/q.rule.TauX)
 	}
 	dm *= amp
 	s, e := q.row[pre], q.row[pre+1]
-	posts, ws, seen := q.Projection.post[s:e], q.weight[s:e], q.seen[s:e]
+	post, weight, seen := q.Projection.post[:e], q.weight[:e], q.seen[:e]
 	x1 := q.r1[pre]
-	for k, j := range posts {
-		w := ws[k]
-		c := q.heads[j].c
-		if seen[k] != c {
-			w = q.pending(w, j, seen[k], x1)
-			seen[k] = c
+	for k := s; k < e; k++ {
+		j, w := post[k], weight[k]
+		h := &q.heads[j]
+		if sk := seen[k]; sk != h.c {
+			if q.addUp {
+				// pending, additive and not pre-centred, written out.
+				if p := int((h.c - sk) & cntMask); x1 != 0 {
+					base, end := int(j)*histCap, int(h.start)+int(h.n)
+					for r := end - p; r < end; r++ {
+						w = addClip(w, x1*q.ents[base+r&(histCap-1)], q.rule.WMax)
+					}
+				}
+			} else {
+				w = q.pending(w, j, sk, x1)
+			}
+			seen[k] = h.c
 		}
 		if y := q.o1[j]; y != 0 {
 			if q.additive {
@@ -307,13 +321,20 @@ func (q *Plastic) Deliver(t sim.Time, pre, off int32, spike sim.SpikeFunc) (int,
 				w = q.rule.Lower(w, y*dm)
 			}
 		}
-		ws[k] = w
+		weight[k] = w
 	}
 	bump(&q.r1[pre], up, q.reset)
 	if q.r2 != nil {
-		bump(&q.r2[pre], math.Exp(x/q.rule.TauX), q.reset)
+		bump(&q.r2[pre], math.Exp((tm-q.t0)/q.rule.TauX), q.reset)
 	}
-	return q.Projection.Deliver(t, pre, off, spike)
+	// Projection.Deliver for the row's one delay group, from off.
+	a := s + int64(off)
+	if e-a == 1 && q.one != nil {
+		q.one.Deliver1(t, q.receptor, post[a], weight[a], spike)
+	} else {
+		q.target.Deliver(t, q.receptor, post[a:e], weight[a:e], q.w, spike)
+	}
+	return int(e - a), -1, 0
 }
 
 // PostSpike records a spike of post at t in its history and its traces

@@ -14,6 +14,14 @@ type Target interface {
 	Deliver(t sim.Time, receptor int, targets []uint32, weights []float64, w float64, spike sim.SpikeFunc)
 }
 
+// Target1 is a Target that also takes a single input without a batch: Deliver1(t,
+// receptor, j, w, spike) does what Deliver(t, receptor, []uint32{j}, nil, w, spike) does.
+// Projections hand it the delay groups of one synapse (all of them when each presynaptic
+// neuron has one target), sparing the batch's slices.
+type Target1 interface {
+	Deliver1(t sim.Time, receptor int, j uint32, w float64, spike sim.SpikeFunc)
+}
+
 // Projection is a set of static synapses from one population to another, stored as a
 // compressed sparse row matrix indexed by presynaptic neuron:
 //
@@ -27,6 +35,7 @@ type Target interface {
 // the engine delivers as one batch from one queue entry.
 type Projection struct {
 	target   Target
+	one      Target1 // target, when it is a Target1
 	receptor int
 	row      []int64
 	post     []uint32
@@ -34,6 +43,7 @@ type Projection struct {
 	w        float64
 	delay    []uint32
 	d        sim.Time
+	full     bool // no row is empty
 }
 
 // Len returns the number of synapses.
@@ -76,6 +86,10 @@ func (p *Projection) First(pre int32) (sim.Time, bool) {
 	return sim.Time(p.delay[s]), true
 }
 
+// OneDelay reports whether every row is one delay group, none empty, of delay d
+// (sim.OneDelay): the projection has one delay and every presynaptic neuron a synapse.
+func (p *Projection) OneDelay() (d sim.Time, ok bool) { return p.d, p.delay == nil && p.full }
+
 // Deliver delivers the delay group starting at offset off of pre's row.
 func (p *Projection) Deliver(t sim.Time, pre, off int32, spike sim.SpikeFunc) (int, int32, sim.Time) {
 	s, e := p.row[pre], p.row[pre+1]
@@ -85,11 +99,18 @@ func (p *Projection) Deliver(t sim.Time, pre, off int32, spike sim.SpikeFunc) (i
 		for b = a + 1; b < e && p.delay[b] == d; b++ {
 		}
 	}
-	var ws []float64
-	if p.weight != nil {
-		ws = p.weight[a:b]
+	switch {
+	case b-a == 1 && p.one != nil:
+		w := p.w
+		if p.weight != nil {
+			w = p.weight[a]
+		}
+		p.one.Deliver1(t, p.receptor, p.post[a], w, spike)
+	case p.weight != nil:
+		p.target.Deliver(t, p.receptor, p.post[a:b], p.weight[a:b], p.w, spike)
+	default:
+		p.target.Deliver(t, p.receptor, p.post[a:b], nil, p.w, spike)
 	}
-	p.target.Deliver(t, p.receptor, p.post[a:b], ws, p.w, spike)
 	if b < e {
 		return int(b - a), int32(b - s), sim.Time(p.delay[b])
 	}

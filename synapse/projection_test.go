@@ -256,3 +256,90 @@ func TestGolden(t *testing.T) {
 		t.Errorf("seeded projections changed:\n got:\n%s\nwant:\n%s", sb.String(), want)
 	}
 }
+
+// recorder1 is a recorder that also takes single inputs (synapse.Target1), recording
+// each as the batch of one that Deliver would have been given.
+type recorder1 struct{ recorder }
+
+func (r *recorder1) Deliver1(t sim.Time, receptor int, j uint32, w float64, _ sim.SpikeFunc) {
+	r.batches = append(r.batches, batch{t, receptor, []uint32{j}, nil, w})
+}
+
+// TestDeliverOne: a target that takes single inputs gets, from a projection's delay
+// groups of one synapse, the inputs the batches would have carried (weights passed alone),
+// and the batches of the longer groups as before; the projection reports the same counts.
+func TestDeliverOne(t *testing.T) {
+	inputs := func(bs []batch) (in []string) {
+		for _, b := range bs {
+			for k, j := range b.targets {
+				w := b.w
+				if b.weights != nil {
+					w = b.weights[k]
+				}
+				in = append(in, fmt.Sprint(b.t, b.receptor, j, w))
+			}
+		}
+		return in
+	}
+	singles := 0
+	for _, tc := range sortCases {
+		c := synapse.Config{Rule: tc.rule, Weight: tc.weight, Delay: tc.delay, Receptor: 1}
+		rec, rec1 := &recorder{n: tc.npost}, &recorder1{recorder{n: tc.npost}}
+		p, err := synapse.Build(tc.npre, rec, c, streams(8, tc.name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p1, err := synapse.Build(tc.npre, rec1, c, streams(8, tc.name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, b1 := walk(t, p, rec, 1), walk(t, p1, &rec1.recorder, 1)
+		for k, x := range rec1.batches {
+			if len(x.targets) == 1 && rec.batches[k].weights != nil && x.weights == nil {
+				singles++ // passed as a single input
+			}
+		}
+		if b != b1 || !slices.Equal(inputs(rec.batches), inputs(rec1.batches)) {
+			t.Errorf("%s: %d batches, %d to a Target1; inputs equal: %v", tc.name, b, b1, slices.Equal(inputs(rec.batches), inputs(rec1.batches)))
+		}
+	}
+	if singles == 0 {
+		t.Error("no delay group of one synapse was tested")
+	}
+}
+
+// TestOneDelay: a projection reports one delay exactly when its delay is constant and
+// no row is empty, and then First says so for every presynaptic neuron.
+func TestOneDelay(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		npre, post int
+		rule       synapse.Rule
+		delay      sim.Dist
+		want       bool
+	}{
+		{"all_to_all", 30, 1, synapse.Rule{Kind: synapse.AllToAll}, sim.Fixed(0), true},
+		{"one_to_one", 30, 30, synapse.Rule{Kind: synapse.OneToOne}, sim.Fixed(1.5), true},
+		{"fixed_probability with empty rows", 200, 5, synapse.Rule{Kind: synapse.FixedProbability, P: 0.1}, sim.Fixed(0), false},
+		{"fixed_probability dense", 50, 200, synapse.Rule{Kind: synapse.FixedProbability, P: 0.5}, sim.Fixed(2), true},
+		{"per-synapse delays", 30, 1, synapse.Rule{Kind: synapse.AllToAll}, sim.Dist{Kind: sim.Uniform, A: 1, B: 2}, false},
+	} {
+		p := build(t, c.npre, c.post, synapse.Config{Rule: c.rule, Weight: sim.Fixed(1), Delay: c.delay}, streams(3, c.name))
+		d, ok := p.OneDelay()
+		empty := false
+		for i := range p.Pre() {
+			empty = empty || p.RowLen(i) == 0
+		}
+		if ok != c.want || c.name == "fixed_probability with empty rows" && !empty {
+			t.Errorf("%s: OneDelay ok = %v, want %v (an empty row: %v)", c.name, ok, c.want, empty)
+		}
+		if !ok {
+			continue
+		}
+		for i := range p.Pre() {
+			if fd, fok := p.First(int32(i)); fd != d || !fok {
+				t.Errorf("%s: OneDelay %v, but First(%d) = %v, %v", c.name, d, i, fd, fok)
+			}
+		}
+	}
+}

@@ -34,6 +34,12 @@ type recorder struct {
 	line   []byte
 	counts []int64
 	isi    [][]welford // per neuron population, per neuron
+	// countOnly marks the inputs whose spikes are not recorded: the recorder does not
+	// watch them (most spikes of a network with large inputs) and takes their counts
+	// from the engine, plus base (the counts of a resumed run's checkpoint).
+	countOnly []bool
+	base      []int64
+	eng       *sim.Engine
 }
 
 // welford accumulates the mean and variance of one neuron's inter-spike intervals.
@@ -44,14 +50,28 @@ type welford struct {
 }
 
 func newRecorder(net *spec.Network, spikes *recordings.SpikeWriter) *recorder {
-	r := &recorder{groups: net.Groups, spikes: spikes, h: sha256.New(),
-		counts: make([]int64, len(net.Groups)), isi: make([][]welford, len(net.Groups))}
+	n := len(net.Groups)
+	r := &recorder{groups: net.Groups, spikes: spikes, h: sha256.New(), counts: make([]int64, n),
+		isi: make([][]welford, n), countOnly: make([]bool, n), base: make([]int64, n), eng: net.Engine}
 	for g, gr := range net.Groups {
 		if !gr.Input {
 			r.isi[g] = make([]welford, gr.Size)
 		}
+		r.countOnly[g] = gr.Input && !gr.Record
 	}
 	return r
+}
+
+// Watches implements sim.Watcher: every population but the inputs only counted.
+func (r *recorder) Watches(g int32) bool { return !r.countOnly[g] }
+
+// syncCounts brings the counts of the inputs only counted up to date.
+func (r *recorder) syncCounts() {
+	for g, c := range r.countOnly {
+		if c {
+			r.counts[g] = r.base[g] + int64(r.eng.Spikes(int32(g)))
+		}
+	}
 }
 
 // Spike implements sim.Observer.
@@ -128,6 +148,7 @@ type PopSummary struct {
 }
 
 func (r *recorder) summary(source string, net *spec.Network, wall, build time.Duration) *Summary {
+	r.syncCounts()
 	st := net.Engine.Stats()
 	s := &Summary{Spec: source, Name: net.Name, Seed: net.Seed, SimSeconds: net.Duration.Seconds(),
 		WallSeconds: wall.Seconds(), BuildSeconds: build.Seconds(), Synapses: net.Synapses, SynapseBytes: net.SynapseBytes,
@@ -214,6 +235,7 @@ type ISIState struct {
 
 func (ss *session) commandState() ([]byte, error) {
 	r, s := ss.rec, ss.smp
+	r.syncCounts()
 	st := commandState{Counts: r.counts, ISI: make([][]ISIState, len(r.isi)), Due: s.due, WeightsDone: -1}
 	if s.wk > 0 {
 		st.WeightsDone = s.net.WeightTimes[s.wk-1]
@@ -251,6 +273,11 @@ func (ss *session) restoreCommand(b []byte) error {
 		}
 	}
 	copy(r.counts, st.Counts)
+	for g, c := range r.countOnly {
+		if c {
+			r.base[g] = r.counts[g] - int64(r.eng.Spikes(int32(g)))
+		}
+	}
 	copy(s.due, st.Due)
 	s.wk = 0
 	for s.wk < len(s.net.WeightTimes) && s.net.WeightTimes[s.wk] <= st.WeightsDone {

@@ -128,6 +128,9 @@ type pairTrigger struct {
 	err         error
 }
 
+// Watches implements sim.Watcher: the trigger sees the spikes of its two populations.
+func (p *pairTrigger) Watches(g int32) bool { return g == p.preG || g == p.postG }
+
 // Spike implements sim.Observer.
 func (p *pairTrigger) Spike(t sim.Time, g, u int32) {
 	if g == p.preG && u == p.preI {
