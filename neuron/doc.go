@@ -216,7 +216,7 @@
 // to the nearest nanosecond. Generator emits listed spikes in (time, unit) order.
 // Both draw nothing from a global generator: a Poisson source is a pure function of its
 // schedule and the generator it is given (one sim.PCG per source). It draws the (unit,
-// gap) pairs of its last segment 128 at a time (sim.UnitExpDraws):
+// gap) pairs of its last segment 128 at a time (sim.UnitExpDraws, stepping a PCG directly):
 // the same numbers, in the same order, as one emission at a time through a rand.Rand;
 // a checkpoint keeps the pairs drawn and not yet used.
 //

@@ -37,6 +37,7 @@ type Poisson struct {
 	segs []RateSegment
 	src  rand.Source
 	rng  *rand.Rand
+	pcg  *rand.PCG // src when it is a PCG (drawn from directly, the same numbers as rng's)
 	seg  int
 	// ahead.units[k:m] and ahead.ns[k:m] are the draws made in advance, in the last
 	// segment: the units of the next emissions and the gaps (ns, as rounded, before the
@@ -72,7 +73,9 @@ func NewPoisson(n int, segs []RateSegment, src rand.Source) (*Poisson, error) {
 			return nil, fmt.Errorf("neuron: Poisson rate %v Hz in segment %d must be finite and not negative", s.Rate, k)
 		}
 	}
-	return &Poisson{n: n, segs: segs, src: src, rng: rand.New(src), ahead: new(drawsAhead)}, nil
+	p := &Poisson{n: n, segs: segs, src: src, rng: rand.New(src), ahead: new(drawsAhead)}
+	p.pcg, _ = src.(*rand.PCG)
+	return p, nil
 }
 
 // Size returns the number of units.
@@ -104,7 +107,7 @@ func (p *Poisson) Emit(t sim.Time) (int32, sim.Time) {
 // rate is positive: those of rng.IntN and of draw (rng.ExpFloat64 scaled and rounded).
 func (p *Poisson) drawAhead() {
 	a := p.ahead
-	sim.UnitExpDraws(p.rng, uint64(p.n), a.units[:], a.ns[:])
+	sim.UnitExpDraws(p.rng, p.pcg, uint64(p.n), a.units[:], a.ns[:])
 	total := float64(p.n) * p.segs[p.seg].Rate
 	for k, e := range a.ns {
 		a.ns[k] = roundHalfUp(e / total * 1e9)

@@ -56,7 +56,9 @@
 // and a hash of the purpose ("connect/exc->inh", "init/exc", "poisson/noise"), so every
 // population, projection and source has its own stream and a run is a pure function of
 // its spec and seed. UnitExpDraws makes a Poisson source's draws for many spikes in one
-// loop, the same numbers in the same order (draws.go).
+// loop, the same numbers in the same order as a rand.Rand one at a time; from a PCG it
+// steps the generator itself, with the exponential ziggurat's tables built from
+// Marsaglia & Tsang's recurrence (draws.go).
 //
 // # Queue
 //
