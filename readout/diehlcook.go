@@ -302,6 +302,12 @@ func NewDiehlCook(p DCParams) (*DiehlCook, error) {
 	return d, nil
 }
 
+// row returns input in's weights onto the excitatory neurons, w[in*N : (in+1)*N].
+func (d *DiehlCook) row(in int) []float64 {
+	n := len(d.e)
+	return d.w[in*n : (in+1)*n : (in+1)*n]
+}
+
 // Params returns the network's parameters.
 func (d *DiehlCook) Params() DCParams { return d.p }
 
@@ -321,7 +327,7 @@ func (d *DiehlCook) TraceBytes() int64 {
 	if dl := d.dl; dl != nil {
 		// With input delays, traces are looked up in the past: rings of recent spikes per
 		// input and per neuron instead of one value each, and the delays themselves.
-		b += 16*int64(len(dl.em)+len(dl.post)) + 8*int64(len(dl.emN)+len(dl.postN)) + int64(len(dl.d))
+		b += int64(dl.bytes())
 	}
 	return b
 }
@@ -385,11 +391,9 @@ func (d *DiehlCook) Present(img []float64, learn bool) (Response, error) {
 // normalise scales each neuron's input weights to sum Norm (a neuron with none keeps
 // them).
 func (d *DiehlCook) normalise() {
-	n := len(d.e)
 	clear(d.colSum)
 	for in := 0; in < d.p.Inputs; in++ {
-		row := d.w[in*n : (in+1)*n]
-		for j, w := range row {
+		for j, w := range d.row(in) {
 			d.colSum[j] += w
 		}
 	}
@@ -401,7 +405,7 @@ func (d *DiehlCook) normalise() {
 		}
 	}
 	for in := 0; in < d.p.Inputs; in++ {
-		row := d.w[in*n : (in+1)*n]
+		row := d.row(in)
 		for j := range row {
 			row[j] *= d.colSum[j]
 		}

@@ -47,7 +47,6 @@ func (d *DiehlCook) presentClock(learn bool) {
 	dt := p.Dt
 	steps := int((p.Present + p.Rest) / dt)
 	on := t0 + p.Present
-	n := len(d.e)
 	ex, ix := &d.euler[0], &d.euler[1]
 	refE, refI := dt*sim.Time(int(p.Exc.TRef/dt)), dt*sim.Time(int(p.Inh.TRef/dt))
 	vthE := p.Exc.VTh - p.ThetaOffset
@@ -81,8 +80,7 @@ func (d *DiehlCook) presentClock(learn bool) {
 			d.deliverDelayed(first, k, q)
 		} else {
 			for _, sp := range d.in[first:k] {
-				row := d.w[int(sp.in)*n : (int(sp.in)+1)*n : (int(sp.in)+1)*n]
-				for j, w := range row {
+				for j, w := range d.row(int(sp.in)) {
 					d.e[j].ge += w
 				}
 			}
@@ -100,13 +98,15 @@ func (d *DiehlCook) presentClock(learn bool) {
 		if learn {
 			sm := (t - t0).Ms()
 			if d.dl != nil {
-				kd = d.depressDelayed(kd, q, t0)
+				if p.Rule == DCCodeRule {
+					kd = d.depressDelayed(kd, q, t0)
+				}
 			} else if k > first {
 				dep := p.NuPre * math.Exp(-sm/p.TauPost1)
 				x := math.Exp(sm / p.TauPre)
 				for _, sp := range d.in[first:k] {
 					if p.Rule == DCCodeRule {
-						row := d.w[int(sp.in)*n : (int(sp.in)+1)*n : (int(sp.in)+1)*n]
+						row := d.row(int(sp.in))
 						for j, w := range row {
 							row[j] = min(wmax, max(0, w-dep*d.e[j].p1))
 						}

@@ -58,6 +58,12 @@ func newDCDelays(p *DCParams) *dcDelays {
 	return dl
 }
 
+// bytes is the size of the rings, their counts and the delays: what learning keeps
+// (TraceBytes) and what a saved state holds beyond the exact kernel's.
+func (dl *dcDelays) bytes() int {
+	return 16*(len(dl.em)+len(dl.post)) + 8*(len(dl.emN)+len(dl.postN)) + len(dl.d)
+}
+
 // deliverDelayed schedules the input spikes d.in[first:last], all at absolute step q,
 // records them in their rings, and delivers what arrives at q.
 func (d *DiehlCook) deliverDelayed(first, last int, q int64) {
@@ -68,7 +74,7 @@ func (d *DiehlCook) deliverDelayed(first, last int, q int64) {
 	x := math.Exp((float64(q)*h - t0ms) / d.p.TauPre)
 	for _, sp := range d.in[first:last] {
 		in := int(sp.in)
-		row := d.w[in*n : (in+1)*n : (in+1)*n]
+		row := d.row(in)
 		drow := dl.d[in*n : (in+1)*n : (in+1)*n]
 		for j, w := range row {
 			s := slot + int(drow[j])
@@ -92,22 +98,16 @@ func (d *DiehlCook) deliverDelayed(first, last int, q int64) {
 	clear(cur)
 }
 
-// depressDelayed runs the depression of the input spikes of step q - (M-1), from
-// d.in[k:], and returns the index after them.
+// depressDelayed runs the code rule's depression of the input spikes of step q - (M-1),
+// from d.in[k:], and returns the index after them.
 func (d *DiehlCook) depressDelayed(k int, q int64, t0 sim.Time) int {
 	dl, n, p := d.dl, len(d.e), &d.p
 	e := q - int64(dl.m-1)
-	te := t0 + sim.Time(e-int64(t0/p.Dt))*p.Dt
+	te := sim.Time(e) * p.Dt
 	for k < len(d.in) && d.in[k].t < te {
 		k++
 	}
 	if k == len(d.in) || d.in[k].t != te {
-		return k
-	}
-	if p.Rule == DCPaperRule {
-		for k < len(d.in) && d.in[k].t == te {
-			k++
-		}
 		return k
 	}
 	h, t0ms := p.Dt.Ms(), t0.Ms()
@@ -131,7 +131,7 @@ func (d *DiehlCook) depressDelayed(k int, q int64, t0 sim.Time) int {
 	wmax := p.WMax
 	for ; k < len(d.in) && d.in[k].t == te; k++ {
 		in := int(d.in[k].in)
-		row := d.w[in*n : (in+1)*n : (in+1)*n]
+		row := d.row(in)
 		drow := dl.d[in*n : (in+1)*n : (in+1)*n]
 		pv := dl.pv[:n:n]
 		for j, w := range row {

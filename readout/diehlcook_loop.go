@@ -115,13 +115,15 @@ func (c *dcCell) advance(cell *neuron.CondCell, t sim.Time) {
 }
 
 // input delivers input spike k to every excitatory neuron and, with learn, depresses the
-// weights by the post trace (nearest spike: the trace is 1 at a post spike) and sets the
-// input's pre trace; h is the next input's time. The neurons are shared among the
+// weights by the post trace under the code's rule (nearest spike: the trace is 1 at a
+// post spike) and records the spike in the input's pre trace; h is the next input's time. The neurons are shared among the
 // team's workers.
 func (d *DiehlCook) input(k int, learn bool, h sim.Time) {
 	t, in := d.in[k].t, int(d.in[k].in)
-	d.job = dcJob{kind: jobInput, t: t, in: in, learn: learn, h: h, skip: -1}
-	if learn && d.p.Rule == DCCodeRule {
+	// Only the code's rule depresses at input spikes.
+	depress := learn && d.p.Rule == DCCodeRule
+	d.job = dcJob{kind: jobInput, t: t, in: in, depress: depress, h: h, skip: -1}
+	if depress {
 		d.job.dep = d.p.NuPre * math.Exp(-(t-d.t0).Ms()/d.p.TauPost1)
 	}
 	d.run()
@@ -133,8 +135,8 @@ func (d *DiehlCook) input(k int, learn bool, h sim.Time) {
 // inputRange is input for neurons lo..hi-1, with the worker's propagator.
 func (d *DiehlCook) inputRange(cell *neuron.CondCell, lo, hi int) {
 	j := &d.job
-	t, n := j.t, len(d.e)
-	row := d.w[j.in*n : (j.in+1)*n : (j.in+1)*n]
+	t := j.t
+	row := d.row(j.in)
 	vth := d.p.Exc.VTh - d.p.ThetaOffset
 	span := (j.h - t).Ms()
 	dep, wmax := j.dep, d.p.WMax
@@ -149,7 +151,7 @@ func (d *DiehlCook) inputRange(cell *neuron.CondCell, lo, hi int) {
 				c.key = t + sim.CeilMs(s)
 			}
 		}
-		if j.learn {
+		if j.depress {
 			row[k] = min(wmax, max(0, w-dep*c.p1))
 		}
 	}

@@ -103,7 +103,7 @@ func (d *DiehlCook) UnmarshalBinary(b []byte) error {
 	b = b[nr:]
 	want := 8 * (len(d.w) + len(d.x) + 2*len(d.e)*9)
 	if dl := d.dl; dl != nil {
-		want += 16*(len(dl.em)+len(dl.post)) + 8*(len(dl.emN)+len(dl.postN)) + len(dl.d)
+		want += dl.bytes()
 	}
 	if len(b) != want {
 		return fmt.Errorf("readout: saved Diehl & Cook network has %d bytes of state, want %d", len(b), want)

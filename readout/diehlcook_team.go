@@ -25,12 +25,12 @@ const (
 
 // dcJob is the event the workers are working on.
 type dcJob struct {
-	kind  int
-	t, h  sim.Time
-	in    int
-	skip  int
-	learn bool
-	dep   float64
+	kind    int
+	t, h    sim.Time
+	in      int
+	skip    int
+	depress bool // an input spike's depression (dep times each neuron's post trace)
+	dep     float64
 }
 
 // dcTeam holds the helpers: worker w > 0 owns neurons lo[w]..lo[w+1]-1; the caller's
